@@ -82,6 +82,7 @@ class Environment(Generic[State, Params]):
             params = self.default_params
         if not _is_traced(params):
             self.check_params(params)
+        params = jax.tree_util.tree_map(jnp.asarray, params)
         reset_key, state_key = jax.random.split(key)
         state, ts = self.reset_env(reset_key, params)
         return state.with_key(state_key), ts

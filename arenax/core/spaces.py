@@ -20,7 +20,7 @@ def sample(space: spaces.Space, key: jax.Array, mask: jax.Array | None = None) -
     """
     if isinstance(space, spaces.Discrete):
         logits = _mask_logits(mask, (int(space.n),))
-        return (jax.random.categorical(key, logits) + int(space.start)).astype(space.dtype)
+        return (jax.random.categorical(key, logits) + int(space.start)).astype(_dtype(space))
     if isinstance(space, spaces.MultiDiscrete):
         nvec = np.asarray(space.nvec)
         width = int(nvec.max())
@@ -29,9 +29,9 @@ def sample(space: spaces.Space, key: jax.Array, mask: jax.Array | None = None) -
             allowed = jnp.logical_and(allowed, mask.astype(bool))
         logits = jnp.where(allowed, 0.0, -jnp.inf)
         draw = jax.random.categorical(key, logits, axis=-1)
-        return (draw + np.asarray(space.start)).astype(space.dtype)
+        return (draw + np.asarray(space.start)).astype(_dtype(space))
     if isinstance(space, spaces.MultiBinary):
-        return jax.random.bernoulli(key, 0.5, shape=space.shape).astype(space.dtype)
+        return jax.random.bernoulli(key, 0.5, shape=space.shape).astype(_dtype(space))
     if isinstance(space, spaces.Box):
         return _sample_box(space, key)
     if isinstance(space, spaces.Dict):
@@ -41,6 +41,11 @@ def sample(space: spaces.Space, key: jax.Array, mask: jax.Array | None = None) -
         keys = jax.random.split(key, len(space.spaces))
         return tuple(sample(sub, k) for sub, k in zip(space.spaces, keys))
     raise TypeError(f"arenax.core.spaces.sample cannot sample a {type(space).__name__}: {space}")
+
+
+def _dtype(space: spaces.Space):
+    """The space's dtype as JAX stores it (int64 becomes int32 unless x64 is on)."""
+    return jax.dtypes.canonicalize_dtype(space.dtype)
 
 
 def _mask_logits(mask: jax.Array | None, shape: tuple[int, ...]) -> jax.Array:
@@ -55,7 +60,7 @@ def _sample_box(space: spaces.Box, key: jax.Array) -> jax.Array:
     if np.issubdtype(space.dtype, np.integer):
         return jax.random.randint(
             key, space.shape, jnp.asarray(low, jnp.int32), jnp.asarray(high, jnp.int32) + 1
-        ).astype(space.dtype)
+        ).astype(_dtype(space))
     key_uniform, key_normal, key_exp = jax.random.split(key, 3)
     bounded_low = np.isfinite(low)
     bounded_high = np.isfinite(high)
@@ -69,7 +74,7 @@ def _sample_box(space: spaces.Box, key: jax.Array) -> jax.Array:
         uniform,
         jnp.where(bounded_low, safe_low + exponential, jnp.where(bounded_high, safe_high - exponential, normal)),
     )
-    return value.astype(space.dtype)
+    return value.astype(_dtype(space))
 
 
 def stack(space: spaces.Space, n: int) -> spaces.Space:

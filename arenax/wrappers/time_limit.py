@@ -13,6 +13,7 @@ class TimeLimit(Wrapper):
 
     `terminated` is left as the environment gave it: a time limit is not a
     terminal state, and value bootstrapping and offline datasets rely on that.
+    A step that both terminates and hits the limit counts as terminated only.
     """
 
     def __init__(self, env, max_steps: int):
@@ -23,4 +24,4 @@ class TimeLimit(Wrapper):
 
     def step(self, state: Any, action: Any) -> tuple[Any, TimeStep]:
         state, ts = self.env.step(state, action)
-        return state, ts.replace(truncated=ts.truncated | (state.time >= self.max_steps))
+        return state, ts.replace(truncated=ts.truncated | ((state.time >= self.max_steps) & ~ts.terminated))

@@ -46,12 +46,13 @@ class JaxVectorEnv(VectorEnv):
         self._state = None
 
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None):
-        super().reset(seed=seed)
         if isinstance(seed, (list, tuple, np.ndarray)):
             if len(seed) != self.num_envs:
                 raise ValueError(f"reset got {len(seed)} seeds for {self.num_envs} environments")
+            super().reset(seed=int(seed[0]))
             keys = jnp.stack([jax.random.PRNGKey(int(s)) for s in seed])
         else:
+            super().reset(seed=seed)
             if seed is None:
                 seed = int(self.np_random.integers(0, 2**31 - 1))
             keys = jax.random.split(jax.random.PRNGKey(seed), self.num_envs)
