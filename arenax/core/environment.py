@@ -77,24 +77,29 @@ class Environment(Generic[State, Params]):
         """
 
     def reset(self, key: jax.Array, params: Params | None = None) -> tuple[State, TimeStep]:
-        """Starts an episode; `params` default to `default_params`."""
+        """Starts an episode; `params` default to `default_params`.
+
+        `key` becomes the episode's key: `reset_env` draws from it, and step `t`
+        draws from `fold_in(key, t)`, so a step that needs no randomness costs
+        no PRNG work at all.
+        """
         if params is None:
             params = self.default_params
         if not _is_traced(params):
             self.check_params(params)
         params = jax.tree_util.tree_map(jnp.asarray, params)
-        reset_key, state_key = jax.random.split(key)
-        state, ts = self.reset_env(reset_key, params)
-        return state.with_key(state_key), ts
-
-    def step(self, state: State, action: Any) -> tuple[State, TimeStep]:
-        """Advances one step; the episode's parameters and key come from `state`."""
-        key, step_key = jax.random.split(state.key)
-        state, ts = self.step_env(step_key, state.with_key(key), action, state.params)
+        state, ts = self.reset_env(key, params)
         return state.with_key(key), ts
 
+    def step(self, state: State, action: Any) -> tuple[State, TimeStep]:
+        """Advances one step; the episode's parameters and key come from `state`.
+
+        `step_env` must advance `state.time` by one.
+        """
+        return self.step_env(jax.random.fold_in(state.key, state.time), state, action, state.params)
+
     def reset_env(self, key: jax.Array, params: Params) -> tuple[State, TimeStep]:
-        """Family-specific reset; returns a state whose `key` the base class overwrites."""
+        """Family-specific reset, drawing from `key`; the base class stores `key` in the state."""
         raise NotImplementedError
 
     def step_env(self, key: jax.Array, state: State, action: Any, params: Params) -> tuple[State, TimeStep]:
@@ -119,6 +124,15 @@ class Environment(Generic[State, Params]):
 
     def __repr__(self) -> str:
         return f"{self.name}()"
+
+
+def next_episode_key(key: jax.Array) -> jax.Array:
+    """The key of the episode that follows the one with `key` (auto-reset).
+
+    Step keys are `fold_in(key, t)` with `t` far below 2**32 - 1, so this one
+    never equals a step key of the episode before.
+    """
+    return jax.random.fold_in(key, jnp.uint32(2**32 - 1))
 
 
 def _is_traced(tree: Any) -> bool:

@@ -96,3 +96,13 @@ def make(env_id: str, **kwargs: Any) -> Any:
 def list_envs(family: str | None = None) -> list[str]:
     """Every registered id (optionally of one family), sorted."""
     return sorted(i for i, s in _REGISTRY.items() if family is None or s.family == family)
+
+
+def markdown_table() -> str:
+    """The environment catalogue as a Markdown table, one row per id (the README embeds it)."""
+    lines = ["| id | family | kind | agents | description |", "| --- | --- | --- | --- | --- |"]
+    for env_id in list_envs():
+        row = _REGISTRY[env_id]
+        agents = "multi" if row.multi_agent else "single"
+        lines.append(f"| `arenax/{env_id}` | {row.family} | {row.kind} | {agents} | {row.description} |")
+    return "\n".join(lines) + "\n"

@@ -34,9 +34,11 @@ class TimeStep:
 class EnvState:
     """Base of every environment state: the PRNG key, the parameters and the step count.
 
-    Families subclass it and add their own fields; `step` splits `key` so that it
-    needs no key argument, and `params` travels with the state so that `step`
-    needs no parameter argument and parameters can be vmapped.
+    Families subclass it and add their own fields. `key` is the episode's key
+    (step `t` draws from `fold_in(key, t)`), so that `step` needs no key
+    argument; `params` travels with the state so that `step` needs no
+    parameter argument and parameters can be vmapped; `time` counts the
+    episode's steps and every `step` advances it by one.
     """
 
     key: jax.Array

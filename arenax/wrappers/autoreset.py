@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from arenax.core import TimeStep
+from arenax.core.environment import next_episode_key
 from arenax.wrappers.base import Wrapper
 
 
@@ -35,10 +36,9 @@ class AutoReset(Wrapper):
 
     def step(self, state: Any, action: Any) -> tuple[Any, TimeStep]:
         state, ts = self.env.step(state, action)
-        key, reset_key = jax.random.split(state.key)
-        reset_state, reset_ts = self.env.reset(reset_key, state.params)
+        reset_state, reset_ts = self.env.reset(next_episode_key(state.key), state.params)
         done = ts.terminated | ts.truncated
-        next_state = select(done, reset_state, state.with_key(key))
+        next_state = select(done, reset_state, state)
         info = select(done, reset_ts.info, ts.info)
         obs = select(done, reset_ts.obs, ts.obs)
         return next_state, ts.replace(obs=obs, info={**info, "final_obs": ts.obs, "final_info": ts.info})

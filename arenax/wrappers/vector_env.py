@@ -41,7 +41,7 @@ class JaxVectorEnv(VectorEnv):
         self.action_space = batch_space(env.action_space, self.num_envs)
         autoreset = AutoReset(env)
         self._reset = jax.jit(jax.vmap(autoreset.reset, in_axes=(0, None)))
-        self._step = jax.jit(jax.vmap(autoreset.step))
+        self._step = jax.jit(jax.vmap(autoreset.step), donate_argnums=0)
         self._multi_agent = env.is_multi_agent
         self._state = None
 

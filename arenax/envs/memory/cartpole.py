@@ -59,10 +59,12 @@ class CartPole(Environment[CartPoleState, CartPoleParams]):
             raise ValueError(f"CartPole params.observation_noise must be >= 0, got {params.observation_noise}")
 
     def reset_env(self, key: jax.Array, params: CartPoleParams) -> tuple[CartPoleState, TimeStep]:
+        # split rather than fold_in: step t draws from fold_in(key, t), which the first observation must not repeat
         physics_key, noise_key = jax.random.split(key)
         physics = jax.random.uniform(physics_key, (4,), minval=-0.05, maxval=0.05)
         state = CartPoleState(key=key, params=params, time=jnp.int32(0), physics=physics)
-        ts = TimeStep(self.observe(physics, noise_key, params), jnp.float32(0.0), jnp.bool_(False), jnp.bool_(False), {})
+        obs = self.observe(physics, noise_key, params)
+        ts = TimeStep(obs, jnp.float32(0.0), jnp.bool_(False), jnp.bool_(False), {})
         return state, ts
 
     def step_env(self, key, state: CartPoleState, action, params: CartPoleParams):
@@ -112,20 +114,52 @@ class CartPole(Environment[CartPoleState, CartPoleParams]):
         return image
 
 
+def _check_max_steps(task: str, max_steps) -> int:
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise ValueError(f"{task} max_steps must be a positive integer, got {max_steps!r}")
+    return int(max_steps)
+
+
 class PositionOnlyCartPole(CartPole):
     """CartPole that observes only the cart position and pole angle (POPGym's `PositionOnlyCartPole`).
 
     Velocities must be inferred from consecutive observations, so a memoryless
     policy cannot balance well. Returns are scaled as POPGym's: 1/max_steps per
-    step, so a perfect policy scores 1.0. Random policy: about 0.04 (22 of 500
-    steps); best memoryless policy (a linear rule on position and angle):
-    about 0.1 to 0.2; perfect memory: 1.0.
+    step, so a perfect policy scores 1.0; episodes are truncated at
+    `max_steps` (POPGym: easy 200, medium 400, hard 600).
+
+    Expected returns (`reference_returns`; measured, CartPole has no closed
+    form), with T = max_steps:
+
+    - random policy: a random CartPole episode lasts about 22.4 steps, so
+      about 22.4/T (0.112 easy, 0.056 medium, 0.037 hard);
+    - best memoryless policy known: push towards the side the pole leans to
+      plus a fraction of the cart offset, `action = theta + 0.1 x > 0`
+      (`policies.memoryless_policy`), lasting about MEMORYLESS_STEPS steps;
+    - perfect memory: 1.0; the scripted Kalman-filter controller of
+      `arenax.envs.memory.policies` balances every episode (1.0).
     """
 
-    def __init__(self):
+    def __init__(self, max_steps: int = 200):
         super().__init__()
+        self.max_steps = _check_max_steps(type(self).__name__, max_steps)
         high = np.array([X_LIMIT * 2, THETA_LIMIT * 2], np.float32)
         self.single_agent_observation_space = spaces.Box(-high, high, dtype=np.float32)
+
+    @property
+    def default_params(self) -> CartPoleParams:
+        return CartPoleParams(max_steps=self.max_steps)
+
+    def episode_length(self, params: CartPoleParams | None = None) -> int:
+        return int((params or self.default_params).max_steps)
+
+    def reference_returns(self, params: CartPoleParams | None = None) -> dict[str, float]:
+        steps = self.episode_length(params)
+        return {
+            "random": min(RANDOM_POLICY_STEPS, steps) / steps,
+            "memoryless": min(MEMORYLESS_POLICY_STEPS, steps) / steps,
+            "perfect": 1.0,
+        }
 
     def step_env(self, key, state, action, params):
         state, ts = super().step_env(key, state, action, params)
@@ -140,18 +174,23 @@ class NoisyPositionOnlyCartPole(PositionOnlyCartPole):
     """PositionOnlyCartPole whose observations carry Gaussian noise of standard deviation `noise`.
 
     The noise is real and non-zero (POPGym once shipped its noisy tasks with
-    zero noise); a test checks that two equal states give different observations.
-    Random policy: about 0.04; best memoryless policy: below the noiseless
-    task's; perfect memory (a filter over the history) approaches 1.0 as noise falls.
+    zero noise); a test checks that two equal states give different
+    observations. POPGym's variants keep 200 steps and set the noise to 0.1
+    (easy), 0.2 (medium) and 0.3 (hard).
+
+    Expected returns (`reference_returns`, measured): random about 0.112 at
+    200 steps, as without noise; the memoryless rule of the noiseless task
+    does worse (NOISY_MEMORYLESS); a Kalman filter over the whole history
+    (`policies.perfect_memory_policy`) scores NOISY_PERFECT.
     """
 
-    def __init__(self, noise: float = 0.1):
-        if noise <= 0:
-            raise ValueError(f"NoisyPositionOnlyCartPole noise must be positive, got {noise}")
-        super().__init__()
+    def __init__(self, noise: float = 0.1, max_steps: int = 200):
+        if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating, np.integer)) or not noise > 0:
+            raise ValueError(f"NoisyPositionOnlyCartPole noise must be a positive number, got {noise!r}")
+        super().__init__(max_steps)
         self.noise = float(noise)
         self.single_agent_observation_space = spaces.Box(-np.inf, np.inf, (2,), dtype=np.float32)
 
     @property
     def default_params(self) -> CartPoleParams:
-        return CartPoleParams(observation_noise=self.noise)
+        return CartPoleParams(max_steps=self.max_steps, observation_noise=self.noise)
