@@ -8,7 +8,8 @@ import sys
 
 SUBCOMMANDS = {
     "list": ("arenax.catalogue", "list the registered environments"),
-    "demo": ("arenax.demo", "roll out scripted and random policies over the memory tasks and print their returns"),
+    "demo": ("arenax.demo", "roll out scripted and random policies over the memory tasks and score them"),
+    "score": ("arenax.evaluation.command", "score run folders or tidy score files and write a report"),
 }
 
 
