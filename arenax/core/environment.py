@@ -79,16 +79,17 @@ class Environment(Generic[State, Params]):
     def reset(self, key: jax.Array, params: Params | None = None) -> tuple[State, TimeStep]:
         """Starts an episode; `params` default to `default_params`.
 
-        `key` becomes the episode's key: `reset_env` draws from it, and step `t`
-        draws from `fold_in(key, t)`, so a step that needs no randomness costs
-        no PRNG work at all.
+        `key` becomes the episode's key. Step `t` draws from `fold_in(key, t)`,
+        so a step that needs no randomness costs no PRNG work; `reset_env`
+        draws from `fold_in(key, RESET_STREAM)`, a stream no step reaches, and
+        may split it freely.
         """
         if params is None:
             params = self.default_params
         if not _is_traced(params):
             self.check_params(params)
         params = jax.tree_util.tree_map(jnp.asarray, params)
-        state, ts = self.reset_env(key, params)
+        state, ts = self.reset_env(jax.random.fold_in(key, jnp.uint32(RESET_STREAM)), params)
         return state.with_key(key), ts
 
     def step(self, state: State, action: Any) -> tuple[State, TimeStep]:
@@ -99,7 +100,7 @@ class Environment(Generic[State, Params]):
         return self.step_env(jax.random.fold_in(state.key, state.time), state, action, state.params)
 
     def reset_env(self, key: jax.Array, params: Params) -> tuple[State, TimeStep]:
-        """Family-specific reset, drawing from `key`; the base class stores `key` in the state."""
+        """Family-specific reset, drawing from `key` (split it as needed); the base class sets the state's key."""
         raise NotImplementedError
 
     def step_env(self, key: jax.Array, state: State, action: Any, params: Params) -> tuple[State, TimeStep]:
@@ -126,13 +127,14 @@ class Environment(Generic[State, Params]):
         return f"{self.name}()"
 
 
-def next_episode_key(key: jax.Array) -> jax.Array:
-    """The key of the episode that follows the one with `key` (auto-reset).
+RESET_STREAM = 2**32 - 2
+"""`reset_env` draws from `fold_in(episode_key, RESET_STREAM)`; steps use `fold_in(episode_key, t)` with t far smaller."""
+NEXT_EPISODE_STREAM = 2**32 - 1
 
-    Step keys are `fold_in(key, t)` with `t` far below 2**32 - 1, so this one
-    never equals a step key of the episode before.
-    """
-    return jax.random.fold_in(key, jnp.uint32(2**32 - 1))
+
+def next_episode_key(key: jax.Array) -> jax.Array:
+    """The key of the episode that follows the one with `key` (auto-reset); no step or reset of that episode uses it."""
+    return jax.random.fold_in(key, jnp.uint32(NEXT_EPISODE_STREAM))
 
 
 def _is_traced(tree: Any) -> bool:

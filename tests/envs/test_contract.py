@@ -71,6 +71,7 @@ def test_jit_equals_eager_and_same_seed_same_trajectory(env_and_jitted):
     key = jax.random.PRNGKey(7)
     state_jit, traj_jit, _ = rollout(reset, step, env.sample_action, key)
     state_again, traj_again, _ = rollout(reset, step, env.sample_action, key)
+    assert int(state_jit.time) == STEPS, "every step advances state.time by one"
     assert_trees_equal((state_jit, traj_jit), (state_again, traj_again), exact=True)
     with jax.disable_jit():
         state_eager, traj_eager, _ = rollout(env.reset, env.step, env.sample_action, key)
