@@ -79,17 +79,17 @@ class Environment(Generic[State, Params]):
     def reset(self, key: jax.Array, params: Params | None = None) -> tuple[State, TimeStep]:
         """Starts an episode; `params` default to `default_params`.
 
-        `key` becomes the episode's key. Step `t` draws from `fold_in(key, t)`,
-        so a step that needs no randomness costs no PRNG work; `reset_env`
-        draws from `fold_in(key, RESET_STREAM)`, a stream no step reaches, and
-        may split it freely.
+        `key` becomes the episode's key. `reset_env` draws from it (and may
+        split it, or fold in numbers below `NEXT_EPISODE_STREAM`); step `t`
+        draws from `fold_in(key, STEP_STREAM + t)`, a stream `reset_env` never
+        reaches, so a step that needs no randomness costs no PRNG work.
         """
         if params is None:
             params = self.default_params
         if not _is_traced(params):
             self.check_params(params)
         params = jax.tree_util.tree_map(jnp.asarray, params)
-        state, ts = self.reset_env(jax.random.fold_in(key, jnp.uint32(RESET_STREAM)), params)
+        state, ts = self.reset_env(key, params)
         return state.with_key(key), ts
 
     def step(self, state: State, action: Any) -> tuple[State, TimeStep]:
@@ -97,7 +97,8 @@ class Environment(Generic[State, Params]):
 
         `step_env` must advance `state.time` by one.
         """
-        return self.step_env(jax.random.fold_in(state.key, state.time), state, action, state.params)
+        step_key = jax.random.fold_in(state.key, jnp.uint32(STEP_STREAM) + state.time.astype(jnp.uint32))
+        return self.step_env(step_key, state, action, state.params)
 
     def reset_env(self, key: jax.Array, params: Params) -> tuple[State, TimeStep]:
         """Family-specific reset, drawing from `key` (split it as needed); the base class sets the state's key."""
@@ -127,9 +128,10 @@ class Environment(Generic[State, Params]):
         return f"{self.name}()"
 
 
-RESET_STREAM = 2**32 - 2
-"""`reset_env` draws from `fold_in(episode_key, RESET_STREAM)`; steps use `fold_in(episode_key, t)` with t far smaller."""
-NEXT_EPISODE_STREAM = 2**32 - 1
+STEP_STREAM = 2**31
+"""Step `t` of an episode draws from `fold_in(episode_key, STEP_STREAM + t)`."""
+NEXT_EPISODE_STREAM = 2**31 - 1
+"""The next episode's key is `fold_in(episode_key, NEXT_EPISODE_STREAM)`, above anything `reset_env` folds in."""
 
 
 def next_episode_key(key: jax.Array) -> jax.Array:

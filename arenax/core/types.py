@@ -35,7 +35,7 @@ class EnvState:
     """Base of every environment state: the PRNG key, the parameters and the step count.
 
     Families subclass it and add their own fields. `key` is the episode's key
-    (step `t` draws from `fold_in(key, t)`), so that `step` needs no key
+    (step `t` draws from `fold_in(key, STEP_STREAM + t)`), so that `step` needs no key
     argument; `params` travels with the state so that `step` needs no
     parameter argument and parameters can be vmapped; `time` counts the
     episode's steps and every `step` advances it by one.

@@ -65,10 +65,10 @@ class CartPole(Environment[CartPoleState, CartPoleParams]):
             raise ValueError(f"CartPole params.observation_noise must be >= 0, got {params.observation_noise}")
 
     def reset_env(self, key: jax.Array, params: CartPoleParams) -> tuple[CartPoleState, TimeStep]:
-        physics_key, noise_key = jax.random.split(key)
-        physics = jax.random.uniform(physics_key, (4,), minval=-0.05, maxval=0.05)
+        physics = jax.random.uniform(key, (4,), minval=-0.05, maxval=0.05)
         state = CartPoleState(key=key, params=params, time=jnp.int32(0), physics=physics)
-        obs = self.observe(physics, noise_key, params)
+        # a separate draw that XLA drops when observations are noiseless
+        obs = self.observe(physics, jax.random.fold_in(key, 1), params)
         ts = TimeStep(obs, jnp.float32(0.0), jnp.bool_(False), jnp.bool_(False), {})
         return state, ts
 
