@@ -1,6 +1,17 @@
 """arenax: vectorized JAX environments, agent tasks, long-memory baselines and trustworthy evaluation behind one Gymnasium API."""
 
-from arenax import envs
+import os
+
+# XLA's concurrency-optimised CPU scheduler can deadlock while running the seed-vmapped
+# training programs (seen with jax 0.10 on 2 cores). XLA reads the flag when JAX starts its
+# CPU backend, so it is set here, before anything of arenax computes.
+if "xla_cpu_enable_concurrency_optimized_scheduler" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + " --xla_cpu_enable_concurrency_optimized_scheduler=false"
+    ).strip()
+
+
+from arenax import envs  # noqa: E402
 from arenax.core import list_envs, make, spec
 from arenax.wrappers import parallel_env
 

@@ -9,6 +9,7 @@ import sys
 SUBCOMMANDS = {
     "list": ("arenax.catalogue", "list the registered environments"),
     "demo": ("arenax.demo", "roll out scripted and random policies over the memory tasks and score them"),
+    "train": ("arenax.baselines.command", "train a baseline (ppo) on an environment, vmapped over seeds"),
     "score": ("arenax.evaluation.command", "score run folders or tidy score files and write a report"),
 }
 

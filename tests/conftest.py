@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
+import arenax  # noqa: E402,F401  (sets XLA's CPU flags before JAX starts)
 import jax  # noqa: E402
 
 jax.config.update("jax_compilation_cache_dir", os.path.expanduser("~/.cache/arenax/jax-compilation"))

@@ -114,7 +114,9 @@ def read_run_folder(folder: str | Path, score_key: str = DEFAULT_SCORE_KEY) -> l
 
     A run folder holds `config.json` with `algorithm`, `env_id` (the task) and
     `seed`, and `metrics.jsonl` with one JSON object per line holding at least
-    `step` and the score key (`episode_return`). Lines without the score key,
+    `step` and the score key (`episode_return`). A config that names a
+    `backbone` makes the algorithm `<algorithm>-<backbone>` (ppo-s5, ppo-mlp),
+    so runs of one learner over several networks stay apart. Lines without the score key,
     such as loss logs, are skipped; a half-written last line (a run still
     writing) is skipped with a warning.
     """
@@ -128,6 +130,8 @@ def read_run_folder(folder: str | Path, score_key: str = DEFAULT_SCORE_KEY) -> l
     if missing:
         raise ValueError(f"{config_path} lacks {missing}; a run config needs algorithm, env_id and seed")
     algorithm, task, seed = str(config["algorithm"]), str(config["env_id"]), _seed_label(config["seed"])
+    if config.get("backbone"):
+        algorithm = f"{algorithm}-{config['backbone']}"
     records = []
     metrics_path = folder / RUN_METRICS
     lines = metrics_path.read_text().splitlines() if metrics_path.is_file() else []

@@ -93,6 +93,16 @@ def test_run_folders_give_seed_labelled_matrices(tmp_path):
     np.testing.assert_array_equal(matrices["ppo-lstm"].values[:, 0], [104.0, 112.0])
 
 
+def test_run_folder_backbone_joins_the_algorithm_name(tmp_path):
+    for backbone in ("mlp", "s5"):
+        folder = tmp_path / backbone
+        folder.mkdir()
+        config = {"algorithm": "ppo", "backbone": backbone, "env_id": "CartPole-v1", "seed": 0}
+        (folder / "config.json").write_text(json.dumps(config))
+        (folder / "metrics.jsonl").write_text("".join(line + "\n" for line in metrics_lines([1.0])))
+    assert {record.algorithm for record in ev.load_records([tmp_path])} == {"ppo-mlp", "ppo-s5"}
+
+
 def test_run_folder_without_scores_is_a_failed_run_and_half_written_lines_are_skipped(tmp_path):
     write_run(tmp_path / "crashed", "ppo", "CartPole-v1", 0, [json.dumps({"step": 10, "loss": 1.0})])
     records = ev.read_run_folder(tmp_path / "crashed")

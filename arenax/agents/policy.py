@@ -1,0 +1,85 @@
+"""The actor-critic network of the PPO baselines: an encoder, a memory backbone (or a memoryless layer), and two heads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+Carry = Any
+
+
+class ActorCritic(nn.Module):
+    """Maps observations to action logits and state values, through a backbone's memory when it has one.
+
+    `backbone` is a module with the backbone interface (`initialize_carry`,
+    parallel `__call__(carry, inputs[T, B, D], resets[T, B])` and one-step
+    `step(carry, x[B, D], reset[B])`), or None for a memoryless policy whose
+    middle layer is a plain dense layer and whose carry is empty. Both kinds
+    share the encoder layer and heads, so that they differ in memory only.
+    `resets[t]` True means that `obs[t]` is the first observation of an episode.
+
+    For a backbone, that episode-start flag is also an input of the encoder,
+    whose ReLU can zero a feature except at an episode's start: a linear
+    recurrence (S5, LRU) sums its inputs, and could not otherwise keep an
+    episode's first observation apart from the later ones (as RepeatFirst
+    asks). The memoryless policy does not see it: whether the episode has a
+    past is itself a bit of memory, and it would lift that policy above the
+    memoryless ceilings that the memory tasks document. Its encoder keeps the
+    tanh of the usual PPO MLP, which balances CartPole more reliably.
+    """
+
+    num_actions: int
+    backbone: nn.Module | None = None
+    hidden_size: int = 64
+
+    def setup(self):
+        def dense(width: int, scale: float) -> nn.Dense:
+            return nn.Dense(width, kernel_init=nn.initializers.orthogonal(scale))
+
+        self.encoder = dense(self.hidden_size, np.sqrt(2))
+        if self.backbone is None:
+            self.memoryless = dense(self.hidden_size, np.sqrt(2))
+        self.actor_hidden = dense(self.hidden_size, np.sqrt(2))
+        # Small initial logits keep the first policy close to uniform (Andrychowicz et al., 2021).
+        self.actor_out = dense(self.num_actions, 0.01)
+        self.critic_hidden = dense(self.hidden_size, np.sqrt(2))
+        self.critic_out = dense(1, 1.0)
+
+    def initialize_carry(self, batch_size: int) -> Carry:
+        """The zero memory of `batch_size` fresh episodes (an empty tuple for a memoryless policy)."""
+        if self.backbone is None:
+            return ()
+        return self.backbone.initialize_carry(batch_size)
+
+    def __call__(self, carry: Carry, obs: jax.Array, resets: jax.Array) -> tuple[Carry, jax.Array, jax.Array]:
+        """Parallel mode over a sequence: `obs[T, B, D]`, `resets[T, B]` -> carry, `logits[T, B, A]`, `values[T, B]`."""
+        features = self._encode(obs, resets)
+        if self.backbone is None:
+            features = nn.tanh(self.memoryless(features))
+        else:
+            carry, features = self.backbone(carry, features, resets)
+        return (carry, *self._heads(features))
+
+    def step(self, carry: Carry, obs: jax.Array, reset: jax.Array) -> tuple[Carry, jax.Array, jax.Array]:
+        """One-step mode for acting: `obs[B, D]`, `reset[B]` -> carry, `logits[B, A]`, `value[B]`."""
+        features = self._encode(obs, reset)
+        if self.backbone is None:
+            features = nn.tanh(self.memoryless(features))
+        else:
+            carry, features = self.backbone.step(carry, features, reset)
+        return (carry, *self._heads(features))
+
+    def _encode(self, obs: jax.Array, resets: jax.Array) -> jax.Array:
+        if self.backbone is None:
+            return nn.tanh(self.encoder(obs))
+        with_start = jnp.concatenate([obs, resets[..., None].astype(obs.dtype)], axis=-1)
+        return nn.relu(self.encoder(with_start))
+
+    def _heads(self, features: jax.Array) -> tuple[jax.Array, jax.Array]:
+        logits = self.actor_out(nn.tanh(self.actor_hidden(features)))
+        value = self.critic_out(nn.tanh(self.critic_hidden(features)))
+        return logits, jnp.squeeze(value, -1)
