@@ -75,6 +75,13 @@ def register(
     return spec
 
 
+def unregister(env_id: str) -> None:
+    """Removes `env_id` from the table and from Gymnasium's registry (for temporary environments in tests)."""
+    row = spec(env_id)
+    del _REGISTRY[row.id]
+    gymnasium.registry.pop(f"{NAMESPACE}/{row.id}", None)
+
+
 def spec(env_id: str) -> EnvSpec:
     """The table's row for `env_id` (with or without the `arenax/` prefix)."""
     key = env_id.removeprefix(f"{NAMESPACE}/")

@@ -1,13 +1,15 @@
 """Small test environments for the PPO tests: short CartPole episodes that truncate, and random action masks."""
 
+import contextlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import struct
 from gymnasium import spaces
 
-import arenax
 from arenax.core import Environment, EnvState, TimeStep, register
+from arenax.core.registry import unregister
 from arenax.envs.memory.cartpole import CartPole, CartPoleParams
 
 SHORT_CARTPOLE = "ShortCartPole-test-v0"
@@ -63,6 +65,14 @@ class MaskedChoice(Environment):
         return state, self._timestep(mask, reward, time >= MASKED_EPISODE_LENGTH)
 
 
-if SHORT_CARTPOLE not in arenax.list_envs():
+@contextlib.contextmanager
+def registered_test_envs():
+    """Registers the test environments for PPO (which trains by id) and removes them afterwards,
+    so that registry-driven tests elsewhere never see them."""
     register(SHORT_CARTPOLE, ShortCartPole, family="test", description="CartPole truncated after 6 steps")
     register(MASKED_CHOICE, MaskedChoice, family="test", description="random action masks")
+    try:
+        yield
+    finally:
+        unregister(SHORT_CARTPOLE)
+        unregister(MASKED_CHOICE)

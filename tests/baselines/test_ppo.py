@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from ppo_test_envs import MASKED_CHOICE, SHORT_CARTPOLE
+from ppo_test_envs import MASKED_CHOICE, SHORT_CARTPOLE, registered_test_envs
 
 from arenax.baselines import ppo
 from arenax.baselines.ppo import PPO, PPOConfig, Transition
@@ -73,6 +73,12 @@ def test_gae_bootstraps_on_truncation_and_not_on_termination():
     assert changed[t, e].all()
     t, e = np.nonzero(terminated)
     assert not changed[t, e].any()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def test_envs():
+    with registered_test_envs():
+        yield
 
 
 @pytest.fixture(scope="module")

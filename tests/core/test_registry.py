@@ -42,3 +42,12 @@ def test_bad_params_fail_in_reset_with_a_clear_message():
     env = arenax.make("CartPole-v1")
     with pytest.raises(ValueError, match="pole_mass must be positive"):
         env.reset(jax.random.PRNGKey(0), env.default_params.replace(pole_mass=0.0))
+
+
+def test_unregister_removes_the_id_from_both_tables():
+    registry.register("Temporary-v0", "arenax.envs.memory.cartpole:CartPole", family="memory", description="t")
+    assert "arenax/Temporary-v0" in gym.registry and "Temporary-v0" in arenax.list_envs()
+    registry.unregister("Temporary-v0")
+    assert "arenax/Temporary-v0" not in gym.registry and "Temporary-v0" not in arenax.list_envs()
+    with pytest.raises(registry.UnknownEnvironmentError):
+        registry.unregister("Temporary-v0")
