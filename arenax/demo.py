@@ -8,7 +8,6 @@ results with interval estimates and probability of improvement.
 from __future__ import annotations
 
 import argparse
-import csv
 import time
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from rich.table import Table
 
 import arenax
 from arenax.envs.memory import policies
+from arenax.evaluation import command
+from arenax.evaluation.export import write_csv
 
 TASKS = (
     "RepeatFirst-easy-v0",
@@ -74,16 +75,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"  {task}: done ({time.perf_counter() - started:.0f} s)")
     console.print(table)
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    scores_path = args.out / "scores.csv"
-    partial = scores_path.with_suffix(".csv.partial")
-    with partial.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["algorithm", "task", "seed", "step", "score"])
-        writer.writeheader()
-        writer.writerows(rows)
-    partial.replace(scores_path)
+    scores_path = write_csv(args.out / "scores.csv", rows)
 
-    from arenax.evaluation import command
 
     score_parser = argparse.ArgumentParser()
     command.add_arguments(score_parser)
