@@ -4,21 +4,33 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+EXTRAS := dev,plot,bench,browser,data
+# Browser tasks drive Debian's Chromium (never a downloaded one); OS tasks run in bubblewrap sandboxes,
+# their desktop tier on a virtual X screen.
+DEBIAN_PACKAGES := chromium chromium-driver bubblewrap xvfb xdotool x11-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install clean
+.PHONY: demo test install system clean
+
+system:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,plot,bench]"
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system $(STAMP)
 
-demo: $(STAMP)
+demo: install
 	$(VENV)/bin/arenax demo
 
-test: $(STAMP)
+test: install
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 clean:

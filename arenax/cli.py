@@ -1,4 +1,4 @@
-"""The `arenax` command: `list`, `demo`, and the subcommands that the training and evaluation modules provide."""
+"""The `arenax` command: `list`, `demo`, `play`, and the subcommands that the training and evaluation modules provide."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import sys
 SUBCOMMANDS = {
     "list": ("arenax.catalogue", "list the registered environments"),
     "demo": ("arenax.demo", "roll out scripted and random policies over the memory tasks and score them"),
-    "train": ("arenax.baselines.command", "train a baseline (ppo) on an environment, vmapped over seeds"),
+    "train": ("arenax.baselines.command", "train a baseline (ppo, ippo, mappo) on an environment, vmapped over seeds"),
     "score": ("arenax.evaluation.command", "score run folders or tidy score files and write a report"),
+    "play": ("arenax.play", "roll out one episode under built-in policies and write it as a GIF"),
 }
 
 

@@ -30,11 +30,16 @@ class ActorCritic(nn.Module):
     past is itself a bit of memory, and it would lift that policy above the
     memoryless ceilings that the memory tasks document. Its encoder keeps the
     tanh of the usual PPO MLP, which balances CartPole more reliably.
+
+    With `centralised_critic`, the value head reads an input of its own
+    instead of the actor's features: a memoryless MLP over `critic_obs`
+    (MAPPO's critic on the world state), so that acting stays decentralised.
     """
 
     num_actions: int
     backbone: nn.Module | None = None
     hidden_size: int = 64
+    centralised_critic: bool = False
 
     def setup(self):
         def dense(width: int, scale: float) -> nn.Dense:
@@ -46,6 +51,8 @@ class ActorCritic(nn.Module):
         self.actor_hidden = dense(self.hidden_size, np.sqrt(2))
         # Small initial logits keep the first policy close to uniform (Andrychowicz et al., 2021).
         self.actor_out = dense(self.num_actions, 0.01)
+        if self.centralised_critic:
+            self.critic_encoder = dense(self.hidden_size, np.sqrt(2))
         self.critic_hidden = dense(self.hidden_size, np.sqrt(2))
         self.critic_out = dense(1, 1.0)
 
@@ -55,23 +62,27 @@ class ActorCritic(nn.Module):
             return ()
         return self.backbone.initialize_carry(batch_size)
 
-    def __call__(self, carry: Carry, obs: jax.Array, resets: jax.Array) -> tuple[Carry, jax.Array, jax.Array]:
+    def __call__(
+        self, carry: Carry, obs: jax.Array, resets: jax.Array, critic_obs: jax.Array | None = None
+    ) -> tuple[Carry, jax.Array, jax.Array]:
         """Parallel mode over a sequence: `obs[T, B, D]`, `resets[T, B]` -> carry, `logits[T, B, A]`, `values[T, B]`."""
         features = self._encode(obs, resets)
         if self.backbone is None:
             features = nn.tanh(self.memoryless(features))
         else:
             carry, features = self.backbone(carry, features, resets)
-        return (carry, *self._heads(features))
+        return (carry, *self._heads(features, critic_obs))
 
-    def step(self, carry: Carry, obs: jax.Array, reset: jax.Array) -> tuple[Carry, jax.Array, jax.Array]:
+    def step(
+        self, carry: Carry, obs: jax.Array, reset: jax.Array, critic_obs: jax.Array | None = None
+    ) -> tuple[Carry, jax.Array, jax.Array]:
         """One-step mode for acting: `obs[B, D]`, `reset[B]` -> carry, `logits[B, A]`, `value[B]`."""
         features = self._encode(obs, reset)
         if self.backbone is None:
             features = nn.tanh(self.memoryless(features))
         else:
             carry, features = self.backbone.step(carry, features, reset)
-        return (carry, *self._heads(features))
+        return (carry, *self._heads(features, critic_obs))
 
     def _encode(self, obs: jax.Array, resets: jax.Array) -> jax.Array:
         if self.backbone is None:
@@ -79,7 +90,11 @@ class ActorCritic(nn.Module):
         with_start = jnp.concatenate([obs, resets[..., None].astype(obs.dtype)], axis=-1)
         return nn.relu(self.encoder(with_start))
 
-    def _heads(self, features: jax.Array) -> tuple[jax.Array, jax.Array]:
+    def _heads(self, features: jax.Array, critic_obs: jax.Array | None) -> tuple[jax.Array, jax.Array]:
         logits = self.actor_out(nn.tanh(self.actor_hidden(features)))
+        if self.centralised_critic:
+            if critic_obs is None:
+                raise ValueError("a centralised critic needs critic_obs")
+            features = nn.tanh(self.critic_encoder(critic_obs))
         value = self.critic_out(nn.tanh(self.critic_hidden(features)))
         return logits, jnp.squeeze(value, -1)

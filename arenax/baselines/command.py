@@ -7,16 +7,15 @@ import dataclasses
 import json
 import sys
 
-ALGORITHMS = ("ppo",)
-
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Adds `ALGORITHM --env ID --backbone NAME --seeds N --out DIR` and the PPO hyperparameters to `parser`."""
-    from arenax.baselines.ppo import PPOConfig
+    from arenax.baselines.ppo import ALGORITHMS, PPOConfig
 
     defaults = PPOConfig()
-    parser.add_argument("algorithm", choices=ALGORITHMS, help="training algorithm")
+    parser.add_argument(
+        "algorithm", choices=ALGORITHMS, help="ppo (single-agent), ippo or mappo (multi-agent, shared parameters)"
+    )
     parser.add_argument("--env", required=True, help="environment id, e.g. arenax/RepeatFirst-easy-v0")
     parser.add_argument("--backbone", default=defaults.backbone, help="'mlp' (memoryless) or a backbone name, e.g. s5, lru, gru")
     parser.add_argument("--seeds", type=int, default=defaults.num_seeds, help="number of seeds trained at once (vmapped)")
@@ -64,6 +63,7 @@ def config_from_args(args: argparse.Namespace):
 
     return PPOConfig(
         env_id=spec(args.env).id,
+        algorithm=args.algorithm,
         backbone=args.backbone,
         features=args.features,
         backbone_sizes=_parse_sizes(args.backbone_size),

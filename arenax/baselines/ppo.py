@@ -1,4 +1,4 @@
-"""Recurrent PPO with any memory backbone (or a memoryless MLP): the whole loop under `jit`, vmapped over seeds, sharded over devices.
+"""Recurrent PPO, IPPO and MAPPO with any memory backbone (or a memoryless MLP): the whole loop under `jit`, vmapped over seeds, sharded over devices.
 
 Read top to bottom: configuration, environment and network, the pytrees of
 the training state, one PPO update (rollout, advantages, epochs of minibatch
@@ -13,6 +13,13 @@ parallel mode, hidden state reset wherever an episode starts. With
 current one from the carry stored K rollouts ago (losses on the current one
 only), so that the carries of episodes no longer than K rollouts are
 recomputed by the current parameters instead of going stale across epochs.
+
+Multi-agent environments train with parameters shared by all agents: every
+agent of every environment is one row of the batch (IPPO, whose critic sees
+the agent's own observation), or, for MAPPO, the critic of every row reads the
+environment's `info["world_state"]` and a one-hot agent id instead (a
+memoryless centralised critic; the actor keeps its backbone). Each agent's row
+receives its own reward (the team reward in cooperative environments).
 
 Devices: the environments (and everything acting on them) are split over
 `jax.devices()` by `jax.sharding`, parameters replicated; the loss is a mean
@@ -42,7 +49,11 @@ from arenax.baselines.encoding import num_discrete_actions, observation_encoder
 from arenax.core import make, spec
 from arenax.wrappers import AutoReset, EpisodeStatistics, Vectorize
 
-ALGORITHM = "ppo"
+ALGORITHMS = ("ppo", "ippo", "mappo")
+"""ppo for single-agent environments; ippo and mappo for multi-agent ones."""
+MULTI_AGENT_ALGORITHMS = ("ippo", "mappo")
+OUTCOMES = ("won",)
+"""Boolean `info` entries of an episode's last step that the metrics report as rates (e.g. `win_rate`)."""
 MEMORYLESS = "mlp"
 ENV_AXIS = "envs"
 LOSS_DIAGNOSTICS = ("policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction")
@@ -56,6 +67,8 @@ class PPOConfig:
     """Everything that defines a PPO run; `seed` is the first of `num_seeds` consecutive seeds trained at once."""
 
     env_id: str = "CartPole-v1"
+    algorithm: str = "ppo"
+    """One of `ALGORITHMS`."""
     backbone: str = MEMORYLESS
     """`MEMORYLESS` ("mlp") for the memoryless policy, else a name of `arenax.agents.backbones.names()`."""
     features: int = 64
@@ -86,6 +99,8 @@ class PPOConfig:
     """Chunks between two checkpoints (the last chunk is always checkpointed)."""
 
     def __post_init__(self):
+        if self.algorithm not in ALGORITHMS:
+            raise ValueError(f"PPOConfig.algorithm must be one of {', '.join(ALGORITHMS)}, got {self.algorithm!r}")
         positive = ("features", "num_seeds", "total_timesteps", "num_envs", "rollout_length", "num_epochs",
                     "num_minibatches", "updates_per_chunk", "checkpoint_every")
         for name in positive:
@@ -128,13 +143,19 @@ class PPOConfig:
 # Environment and network
 
 
-def make_env(env_id: str, num_envs: int) -> Vectorize:
-    """`num_envs` auto-resetting copies of a single-agent JAX environment that report episode returns."""
+def make_env(env_id: str, num_envs: int, algorithm: str = "ppo") -> Vectorize:
+    """`num_envs` auto-resetting copies of a JAX environment that report episode returns.
+
+    `algorithm` must suit the environment: ppo a single-agent one, ippo and
+    mappo a multi-agent one (mappo also needs `info["world_state"]`).
+    """
     row = spec(env_id)
     if row.kind != "jax":
         raise ValueError(f"PPO trains JAX environments only; {env_id!r} is a {row.kind!r} environment")
-    if row.multi_agent:
-        raise ValueError(f"{env_id!r} is multi-agent; this PPO trains single-agent environments")
+    if row.multi_agent and algorithm not in MULTI_AGENT_ALGORITHMS:
+        raise ValueError(f"{env_id!r} is multi-agent; train it with ippo or mappo, not {algorithm}")
+    if not row.multi_agent and algorithm in MULTI_AGENT_ALGORITHMS:
+        raise ValueError(f"{env_id!r} is single-agent; train it with ppo, not {algorithm}")
     env = make(env_id)
     if env.reward_space is not None:
         raise ValueError(f"{env_id!r} has vector rewards {env.reward_space}; this PPO needs a scalar reward")
@@ -142,15 +163,16 @@ def make_env(env_id: str, num_envs: int) -> Vectorize:
 
 
 def make_policy(config: PPOConfig, num_actions: int) -> ActorCritic:
+    centralised = config.algorithm == "mappo"
     if config.backbone == MEMORYLESS:
-        return ActorCritic(num_actions, None, config.features)
+        return ActorCritic(num_actions, None, config.features, centralised)
     from arenax.agents import backbones
 
     if config.backbone not in backbones.names():
         choices = ", ".join([MEMORYLESS, *backbones.names()])
         raise ValueError(f"unknown backbone {config.backbone!r}; choose one of {choices}")
     backbone = backbones.make(config.backbone, features=config.features, **config.backbone_sizes)
-    return ActorCritic(num_actions, backbone, config.features)
+    return ActorCritic(num_actions, backbone, config.features, centralised)
 
 
 # The training state: pytrees whose leaves carry a leading seed axis under `vmap`
@@ -177,12 +199,16 @@ class Past:
 
 @struct.dataclass
 class Actor:
-    """The acting side, every leaf with the environment axis first (sharded over devices)."""
+    """The acting side, every leaf with the environment axis first (sharded over devices).
+
+    `B` counts rows: environments times agents (agents vary fastest).
+    """
 
     env_state: Any
     obs: jax.Array  # [B, D]: the next observation to act on
     reset: jax.Array  # [B]: True where `obs` starts an episode
     action_mask: jax.Array  # [B, A]
+    critic_obs: jax.Array | None  # [B, C]: the centralised critic's input (MAPPO), else None
     carry: Any  # the memory before `obs`
     past: Past | None
 
@@ -200,6 +226,7 @@ class Transition:
     obs: jax.Array
     reset: jax.Array
     action_mask: jax.Array
+    critic_obs: jax.Array | None
     action: jax.Array
     log_prob: jax.Array
     value: jax.Array
@@ -210,6 +237,7 @@ class Transition:
     episode_return: jax.Array  # return of the episode that ended at this step (0 where none did)
     episode_length: jax.Array
     episode_done: jax.Array
+    outcomes: dict[str, jax.Array]  # each of `OUTCOMES` the environment reports, True where an episode ended so
 
 
 @struct.dataclass
@@ -219,6 +247,7 @@ class Batch:
     carry: Any
     obs: jax.Array  # [W, B, D]: the replayed window, W = (K + 1) T
     resets: jax.Array  # [W, B]
+    critic_obs: jax.Array | None  # [W, B, C]
     action_mask: jax.Array  # [T, B, A]
     action: jax.Array
     log_prob: jax.Array
@@ -237,10 +266,20 @@ class PPO:
 
     def __init__(self, config: PPOConfig):
         self.config = config
-        self.env = make_env(config.env_id, config.num_envs)
-        self.encode, self.obs_size = observation_encoder(self.env.env.observation_space)
-        self.num_actions = num_discrete_actions(self.env.env.action_space)
+        self.env = make_env(config.env_id, config.num_envs, config.algorithm)
+        single = self.env.env
+        self.num_agents = single.num_agents
+        self.rows = config.num_envs * self.num_agents
+        observation_space, action_space = single.observation_space, single.action_space
+        if single.is_multi_agent:
+            observation_space, action_space = single.single_agent_observation_space, single.single_agent_action_space
+        self.encode, self.obs_size = observation_encoder(observation_space)
+        self.num_actions = num_discrete_actions(action_space)
         self.policy = make_policy(config, self.num_actions)
+        _, first = jax.eval_shape(self.env.reset, jax.random.PRNGKey(0))
+        if config.algorithm == "mappo" and "world_state" not in first.info:
+            raise ValueError(f"mappo needs info['world_state'] for its critic, and {config.env_id!r} has none")
+        self.outcomes = tuple(name for name in OUTCOMES if name in first.info)
         steps = config.num_updates * config.num_epochs * config.num_minibatches
         learning_rate = (
             optax.linear_schedule(config.learning_rate, 0.0, steps) if config.anneal_learning_rate else config.learning_rate
@@ -249,23 +288,59 @@ class PPO:
             optax.clip_by_global_norm(config.max_grad_norm), optax.adam(learning_rate, eps=1e-5)
         )
 
-    def observe(self, ts) -> tuple[jax.Array, jax.Array]:
-        obs = jax.vmap(self.encode)(ts.obs)
+    def rows_of(self, x: jax.Array) -> jax.Array:
+        """`[E, N, ...]` per agent (or `[E, ...]` single-agent) to `[E * N, ...]` rows."""
+        return x.reshape((self.rows, *x.shape[2 if self.env.is_multi_agent else 1 :]))
+
+    def per_row(self, x: jax.Array) -> jax.Array:
+        """`[E]` per environment to `[E * N]` rows, repeated over agents."""
+        return jnp.repeat(x, self.num_agents, axis=0)
+
+    def encode_rows(self, obs: Any) -> jax.Array:
+        leading = (self.config.num_envs, self.num_agents) if self.env.is_multi_agent else (self.config.num_envs,)
+        encode = self.encode
+        for _ in leading:
+            encode = jax.vmap(encode)
+        return encode(obs).reshape(self.rows, self.obs_size)
+
+    def critic_input(self, info: dict) -> jax.Array | None:
+        """MAPPO's critic input per row: the world state and a one-hot agent id.
+
+        `info["world_state"]` is `[E, W]` (one vector per environment) or `[E, N, ...]` (one per agent).
+        """
+        if self.config.algorithm != "mappo":
+            return None
+        world = info["world_state"].astype(jnp.float32)
+        num_envs, n = self.config.num_envs, self.num_agents
+        if world.ndim == 2:  # one vector per environment, shared by its agents
+            world = jnp.broadcast_to(world[:, None], (num_envs, n, world.shape[-1]))
+        world = world.reshape(num_envs, n, -1)
+        agent_ids = jnp.broadcast_to(jnp.eye(n, dtype=jnp.float32), (num_envs, n, n))
+        return jnp.concatenate([world, agent_ids], -1).reshape(self.rows, -1)
+
+    def observe(self, ts) -> tuple[jax.Array, jax.Array, jax.Array | None]:
+        """Rows of encoded observations, action masks, and critic inputs (None unless MAPPO)."""
+        obs = self.encode_rows(ts.obs)
         mask = ts.info.get("action_mask")
-        if mask is None:
-            mask = jnp.ones((self.config.num_envs, self.num_actions), bool)
-        return obs, mask.astype(bool)
+        mask = jnp.ones((self.rows, self.num_actions), bool) if mask is None else self.rows_of(mask)
+        return obs, mask.astype(bool), self.critic_input(ts.info)
+
+    def act_on(self, actions: jax.Array) -> jax.Array:
+        """Row actions `[E * N]` to the environment's `[E, N]` (or `[E]`)."""
+        return actions.reshape((self.config.num_envs, self.num_agents) if self.env.is_multi_agent else (self.rows,))
 
     def init(self, key: jax.Array) -> TrainState:
         config = self.config
         policy_key, env_key, key = jax.random.split(key, 3)
         env_state, ts = self.env.reset(env_key)
-        obs, mask = self.observe(ts)
-        carry = self.policy.initialize_carry(config.num_envs)
-        params = self.policy.init(policy_key, carry, obs[None], jnp.ones((1, config.num_envs), bool))
+        obs, mask, critic_obs = self.observe(ts)
+        carry = self.policy.initialize_carry(self.rows)
+        params = self.policy.init(
+            policy_key, carry, obs[None], jnp.ones((1, self.rows), bool), None if critic_obs is None else critic_obs[None]
+        )
         past = None
         if config.replay_rollouts:
-            k, t, b = config.replay_rollouts, config.rollout_length, config.num_envs
+            k, t, b = config.replay_rollouts, config.rollout_length, self.rows
             # Resets everywhere make the placeholder history inert: the state is zeroed before each step of it.
             past = Past(
                 obs=jnp.zeros((b, k, t, self.obs_size), jnp.float32),
@@ -273,45 +348,60 @@ class PPO:
                 carries=jax.tree_util.tree_map(lambda leaf: jnp.stack([leaf] * k, axis=1), carry),
             )
         learner = Learner(params, self.optimizer.init(params), key, jnp.int32(0))
-        actor = Actor(env_state, obs, jnp.ones(config.num_envs, bool), mask, carry, past)
+        actor = Actor(env_state, obs, jnp.ones(self.rows, bool), mask, critic_obs, carry, past)
         return TrainState(learner, actor)
 
     # One update: rollout, advantages, epochs of minibatch steps
 
     def rollout(self, params, actor: Actor, key: jax.Array) -> tuple[Actor, Transition, jax.Array]:
         def env_step(actor: Actor, step_key: jax.Array):
-            carry, logits, value = self.policy.apply(params, actor.carry, actor.obs, actor.reset, method="step")
+            carry, logits, value = self.policy.apply(
+                params, actor.carry, actor.obs, actor.reset, actor.critic_obs, method="step"
+            )
             logits = masked_logits(logits, actor.action_mask)
             action = jax.random.categorical(step_key, logits)
             log_prob = jnp.take_along_axis(jax.nn.log_softmax(logits), action[:, None], -1)[:, 0]
-            env_state, ts = self.env.step(actor.env_state, action)
-            next_obs, next_mask = self.observe(ts)
-            final_obs = jax.vmap(self.encode)(ts.info["final_obs"])
+            env_state, ts = self.env.step(actor.env_state, self.act_on(action))
+            next_obs, next_mask, next_critic_obs = self.observe(ts)
+            final_obs = self.encode_rows(ts.info["final_obs"])
+            final_critic_obs = self.critic_input(ts.info["final_info"])
             # The ended episode's last observation continues that episode's memory: no reset.
             no_reset = jnp.zeros_like(actor.reset)
-            _, _, final_value = self.policy.apply(params, carry, final_obs, no_reset, method="step")
+            _, _, final_value = self.policy.apply(params, carry, final_obs, no_reset, final_critic_obs, method="step")
             episode = ts.info["episode"]
+            done = self.per_row(episode["done"])
             transition = Transition(
                 obs=actor.obs,
                 reset=actor.reset,
                 action_mask=actor.action_mask,
+                critic_obs=actor.critic_obs,
                 action=action,
                 log_prob=log_prob,
                 value=value,
-                reward=ts.reward.astype(jnp.float32),
-                terminated=ts.terminated,
-                truncated=ts.truncated,
+                reward=self.rows_of(ts.reward).astype(jnp.float32),
+                terminated=self.per_row(ts.terminated),
+                truncated=self.per_row(ts.truncated),
                 final_value=final_value,
-                episode_return=jnp.where(episode["done"], episode["return"], 0.0).astype(jnp.float32),
-                episode_length=jnp.where(episode["done"], episode["length"], 0),
-                episode_done=episode["done"],
+                episode_return=jnp.where(done, self.rows_of(episode["return"]), 0.0).astype(jnp.float32),
+                episode_length=jnp.where(done, self.per_row(episode["length"]), 0),
+                episode_done=done,
+                outcomes={
+                    name: done & self.per_row(ts.info["final_info"][name].astype(bool)) for name in self.outcomes
+                },
             )
-            next_actor = actor.replace(env_state=env_state, obs=next_obs, reset=ts.done, action_mask=next_mask, carry=carry)
+            next_actor = actor.replace(
+                env_state=env_state,
+                obs=next_obs,
+                reset=self.per_row(ts.done),
+                action_mask=next_mask,
+                critic_obs=next_critic_obs,
+                carry=carry,
+            )
             return next_actor, transition
 
         keys = jax.random.split(key, self.config.rollout_length)
         actor, transitions = jax.lax.scan(env_step, actor, keys)
-        _, _, last_value = self.policy.apply(params, actor.carry, actor.obs, actor.reset, method="step")
+        _, _, last_value = self.policy.apply(params, actor.carry, actor.obs, actor.reset, actor.critic_obs, method="step")
         return actor, transitions, last_value
 
     def advantages(self, transitions: Transition, last_value: jax.Array) -> jax.Array:
@@ -333,7 +423,7 @@ class PPO:
 
     def loss(self, params, batch: Batch) -> tuple[jax.Array, dict[str, jax.Array]]:
         config = self.config
-        _, logits, values = self.policy.apply(params, batch.carry, batch.obs, batch.resets)
+        _, logits, values = self.policy.apply(params, batch.carry, batch.obs, batch.resets, batch.critic_obs)
         logits = masked_logits(logits[-config.rollout_length :], batch.action_mask)
         values = values[-config.rollout_length :]
         log_probs = jax.nn.log_softmax(logits)
@@ -358,18 +448,23 @@ class PPO:
 
     def training_batch(self, actor_before: Actor, transitions: Transition, advantage: jax.Array) -> Batch:
         obs, resets, carry = transitions.obs, transitions.reset, actor_before.carry
+        critic_obs = transitions.critic_obs
         past = actor_before.past
         if past is not None:
             k, t = self.config.replay_rollouts, self.config.rollout_length
-            past_obs = jnp.moveaxis(past.obs.reshape(self.config.num_envs, k * t, -1), 0, 1)
-            past_resets = jnp.moveaxis(past.resets.reshape(self.config.num_envs, k * t), 0, 1)
+            past_obs = jnp.moveaxis(past.obs.reshape(self.rows, k * t, -1), 0, 1)
+            past_resets = jnp.moveaxis(past.resets.reshape(self.rows, k * t), 0, 1)
             obs = jnp.concatenate([past_obs, obs])
             resets = jnp.concatenate([past_resets, resets])
             carry = jax.tree_util.tree_map(lambda leaf: leaf[:, 0], past.carries)
+            if critic_obs is not None:
+                # The memoryless critic's values on the replayed window are discarded by the loss.
+                critic_obs = jnp.concatenate([jnp.zeros((k * t, *critic_obs.shape[1:]), critic_obs.dtype), critic_obs])
         return Batch(
             carry=carry,
             obs=obs,
             resets=resets,
+            critic_obs=critic_obs,
             action_mask=transitions.action_mask,
             action=transitions.action,
             log_prob=transitions.log_prob,
@@ -380,13 +475,14 @@ class PPO:
 
     def learn(self, learner: Learner, batch: Batch, key: jax.Array) -> tuple[Learner, dict[str, jax.Array]]:
         config = self.config
-        envs_per_minibatch = config.num_envs // config.num_minibatches
+        rows_per_minibatch = self.rows // config.num_minibatches
 
-        def minibatch_step(learner: Learner, env_indices: jax.Array):
+        def minibatch_step(learner: Learner, row_indices: jax.Array):
             minibatch = Batch(
-                carry=jax.tree_util.tree_map(lambda leaf: leaf[env_indices], batch.carry),
+                carry=jax.tree_util.tree_map(lambda leaf: leaf[row_indices], batch.carry),
+                critic_obs=None if batch.critic_obs is None else batch.critic_obs[:, row_indices],
                 **{
-                    name: getattr(batch, name)[:, env_indices]
+                    name: getattr(batch, name)[:, row_indices]
                     for name in ("obs", "resets", "action_mask", "action", "log_prob", "value", "advantage", "target")
                 },
             )
@@ -396,8 +492,8 @@ class PPO:
             return learner.replace(params=params, opt_state=opt_state), diagnostics
 
         def epoch(learner: Learner, epoch_key: jax.Array):
-            order = jax.random.permutation(epoch_key, config.num_envs)
-            return jax.lax.scan(minibatch_step, learner, order.reshape(config.num_minibatches, envs_per_minibatch))
+            order = jax.random.permutation(epoch_key, self.rows)
+            return jax.lax.scan(minibatch_step, learner, order.reshape(config.num_minibatches, rows_per_minibatch))
 
         learner, diagnostics = jax.lax.scan(epoch, learner, jax.random.split(key, config.num_epochs))
         return learner, jax.tree_util.tree_map(jnp.mean, diagnostics)
@@ -416,6 +512,7 @@ class PPO:
             "episode_return_sum": transitions.episode_return.sum(),
             "episode_length_sum": transitions.episode_length.sum(),
             "episodes": transitions.episode_done.sum(),
+            **{f"{name}_sum": won.sum() for name, won in transitions.outcomes.items()},
         }
         return TrainState(learner.replace(updates=learner.updates + 1), actor), metrics
 
@@ -435,7 +532,7 @@ class PPO:
     def chunk(self, state: TrainState) -> tuple[TrainState, dict[str, jax.Array]]:
         """`updates_per_chunk` updates; loss diagnostics averaged over them, episode statistics summed."""
         state, metrics = jax.lax.scan(lambda s, _: self.update(s), state, None, length=self.config.updates_per_chunk)
-        summed = ("episode_return_sum", "episode_length_sum", "episodes")
+        summed = ("episode_return_sum", "episode_length_sum", "episodes", *(f"{name}_sum" for name in OUTCOMES))
         return state, {name: value.sum() if name in summed else value.mean() for name, value in metrics.items()}
 
 
@@ -510,7 +607,7 @@ class TrainResult:
 def seed_config(config: PPOConfig, seed: int) -> dict[str, Any]:
     """The `config.json` of one seed's folder: what `arenax score` reads, plus every hyperparameter."""
     return {
-        "algorithm": ALGORITHM,
+        "algorithm": config.algorithm,
         "env_id": config.env_id,
         "backbone": config.backbone,
         "seed": seed,
@@ -534,6 +631,11 @@ def chunk_records(config: PPOConfig, chunk_index: int, metrics: dict[str, np.nda
                 "episode_length": _per_episode(metrics["episode_length_sum"][i], episodes),
                 "episodes": episodes,
                 **{name: float(metrics[name][i]) for name in LOSS_DIAGNOSTICS},
+                **{
+                    f"{name}_rate": _per_episode(metrics[f"{name}_sum"][i], episodes)
+                    for name in OUTCOMES
+                    if f"{name}_sum" in metrics
+                },
                 "steps_per_second": config.updates_per_chunk * config.steps_per_update * config.num_seeds / seconds,
             }
         )
@@ -653,19 +755,20 @@ def evaluate(config: PPOConfig, params: Any, num_steps: int, *, greedy: bool = T
     def run(params: Any, key: jax.Array) -> jax.Array:
         env_key, key = jax.random.split(key)
         env_state, ts = ppo.env.reset(env_key)
-        obs, mask = ppo.observe(ts)
-        start = (env_state, obs, jnp.ones(config.num_envs, bool), mask, ppo.policy.initialize_carry(config.num_envs))
+        obs, mask, critic_obs = ppo.observe(ts)
+        start = (env_state, obs, jnp.ones(ppo.rows, bool), mask, critic_obs, ppo.policy.initialize_carry(ppo.rows))
 
         def env_step(acting, step_key):
-            env_state, obs, reset, mask, carry = acting
-            carry, logits, _ = ppo.policy.apply(params, carry, obs, reset, method="step")
+            env_state, obs, reset, mask, critic_obs, carry = acting
+            carry, logits, _ = ppo.policy.apply(params, carry, obs, reset, critic_obs, method="step")
             logits = masked_logits(logits, mask)
             action = jnp.argmax(logits, -1) if greedy else jax.random.categorical(step_key, logits)
-            env_state, ts = ppo.env.step(env_state, action)
-            next_obs, next_mask = ppo.observe(ts)
+            env_state, ts = ppo.env.step(env_state, ppo.act_on(action))
+            next_obs, next_mask, next_critic_obs = ppo.observe(ts)
             episode = ts.info["episode"]
-            finished = (jnp.where(episode["done"], episode["return"], 0.0).sum(), episode["done"].sum())
-            return (env_state, next_obs, ts.done, next_mask, carry), finished
+            done = ppo.per_row(episode["done"])
+            finished = (jnp.where(done, ppo.rows_of(episode["return"]), 0.0).sum(), done.sum())
+            return (env_state, next_obs, ppo.per_row(ts.done), next_mask, next_critic_obs, carry), finished
 
         _, (returns, counts) = jax.lax.scan(env_step, start, jax.random.split(key, num_steps))
         return returns.sum() / counts.sum()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Callable, ClassVar, Generic, TypeVar
 
 import jax
 import jax.numpy as jnp
@@ -112,6 +112,13 @@ class Environment(Generic[State, Params]):
         """A random valid action, honouring `ts.info["action_mask"]` where there is one."""
         mask = None if ts is None else ts.info.get("action_mask")
         return spaces.sample(self.action_space, key, mask)
+
+    def scripted_policies(self) -> dict[str, Callable[[jax.Array, State, TimeStep], Any]]:
+        """Built-in policies by name, each `act(key, state, ts) -> action` for every agent (`arenax play` uses them).
+
+        `"random"` (uniform over valid actions) is always there; families add their scripted agents.
+        """
+        return {"random": lambda key, state, ts: self.sample_action(key, ts)}
 
     def render(self, state: State) -> np.ndarray:
         """An RGB `uint8` image of `state`; may be slow, never inside `jit`."""

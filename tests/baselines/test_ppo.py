@@ -58,9 +58,9 @@ def test_gae_bootstraps_on_truncation_and_not_on_termination():
     assert terminated.any() and truncated.any()
     zeros = np.zeros((steps, envs))
     transitions = Transition(
-        obs=zeros, reset=zeros, action_mask=zeros, action=zeros, log_prob=zeros, value=value, reward=reward,
+        obs=zeros, reset=zeros, action_mask=zeros, critic_obs=None, action=zeros, log_prob=zeros, value=value, reward=reward,
         terminated=terminated, truncated=truncated, final_value=final_value,
-        episode_return=zeros, episode_length=zeros, episode_done=zeros,
+        episode_return=zeros, episode_length=zeros, episode_done=zeros, outcomes={},
     )
     algorithm = PPO(PPOConfig(gamma=0.9, gae_lambda=0.8))
     advantage = algorithm.advantages(transitions, jnp.asarray(last_value))
