@@ -11,6 +11,7 @@ SUBCOMMANDS = {
     "demo": ("arenax.demo", "roll out scripted and random policies over the memory tasks and score them"),
     "train": ("arenax.baselines.command", "train a baseline (ppo, ippo, mappo) on an environment, vmapped over seeds"),
     "score": ("arenax.evaluation.command", "score run folders or tidy score files and write a report"),
+    "bench": ("arenax.bench.command", "train every job of a benchmark suite, score the runs, and write one report"),
     "play": ("arenax.play", "roll out one episode under built-in policies and write it as a GIF"),
 }
 

@@ -84,11 +84,26 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Callable[[int, int], No
 
 
 def _score(args: argparse.Namespace, phase: Callable[[str], Any]) -> Report:
-    metrics = _metrics(args.metrics)
+    _metrics(args.metrics)
     records = load_records(args.inputs, args.score_key)
     if args.normalize != "none":
         table = load_reference_table(None if args.normalize == "arenax" else args.normalize)
         records = normalize_records(records, table)
+    return score_records(records, args, phase)
+
+
+def default_arguments(inputs: list[str], *options: str) -> argparse.Namespace:
+    """The arguments `arenax score INPUTS OPTIONS...` would get, for callers that score from Python."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args([*inputs, *options])
+
+
+def score_records(
+    records: list[ScoreRecord], args: argparse.Namespace, phase: Callable[[str], Any] = lambda description: None
+) -> Report:
+    """The report of `records` (already normalized as `args.normalize` says) under the settings in `args`."""
+    metrics = _metrics(args.metrics)
     matrices = final_scores(records, last=args.last, nan_policy=args.nan_policy)
     common = dict(reps=args.reps, confidence=args.confidence, method=args.method, seed=args.seed)
     settings = {

@@ -68,44 +68,63 @@ def _settings_lines(report: Report) -> list[str]:
     return [f"{key}: {value}" for key, value in report.settings.items()] + [f"data hash: {report.data_hash}"]
 
 
-def _markdown(report: Report, images: Mapping[str, str]) -> str:
-    lines = ["# arenax score report", "", *[f"- {line}" for line in _settings_lines(report)], ""]
-    for title, header, rows in _tables(report):
-        lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-        lines.append("")
-    lines.append("Intervals are point estimate [low, high] at the stated confidence.")
-    lines.append("")
+Table = tuple[str, list[str], list[list[str]]]
+"""(title, header, rows) of a table shown on both pages."""
+
+
+def _markdown_table(title: str, header: list[str], rows: list[list[str]], level: int) -> list[str]:
+    lines = [f"{'#' * level} {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows] + [""]
+
+
+def _html_table(title: str, header: list[str], rows: list[list[str]], level: int) -> list[str]:
+    parts = [f"<h{level}>{html.escape(title)}</h{level}><table><tr>"]
+    parts += [f"<th>{html.escape(cell)}</th>" for cell in header]
+    parts.append("</tr>")
+    parts += ["<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows]
+    return parts + ["</table>"]
+
+
+def _markdown_body(report: Report, images: Mapping[str, str], level: int) -> list[str]:
+    lines = [*[f"- {line}" for line in _settings_lines(report)], ""]
+    for table in _tables(report):
+        lines += _markdown_table(*table, level)
+    lines += ["Intervals are point estimate [low, high] at the stated confidence.", ""]
     for title, file_name in images.items():
-        lines += [f"## {title}", "", f"![{title}]({file_name})", ""]
-    return "\n".join(lines)
+        lines += [f"{'#' * level} {title}", "", f"![{title}]({file_name})", ""]
+    return lines
 
 
-def _html(report: Report, images: Mapping[str, bytes]) -> str:
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8"><title>arenax score report</title>',
-        "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-        "img{max-width:100%}</style></head><body>",
-        "<h1>arenax score report</h1><ul>",
-        *[f"<li>{html.escape(line)}</li>" for line in _settings_lines(report)],
-        "</ul>",
-    ]
-    for title, header, rows in _tables(report):
-        parts.append(f"<h2>{html.escape(title)}</h2><table><tr>")
-        parts += [f"<th>{html.escape(cell)}</th>" for cell in header]
-        parts.append("</tr>")
-        for row in rows:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>")
-        parts.append("</table>")
+def _html_body(report: Report, images: Mapping[str, bytes], level: int) -> list[str]:
+    parts = ["<ul>", *[f"<li>{html.escape(line)}</li>" for line in _settings_lines(report)], "</ul>"]
+    for table in _tables(report):
+        parts += _html_table(*table, level)
     parts.append("<p>Intervals are point estimate [low, high] at the stated confidence.</p>")
     for title, png in images.items():
         encoded = base64.b64encode(png).decode("ascii")
         name = html.escape(title)
-        parts.append(f'<h2>{name}</h2><img alt="{name}" src="data:image/png;base64,{encoded}">')
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        parts.append(f'<h{level}>{name}</h{level}><img alt="{name}" src="data:image/png;base64,{encoded}">')
+    return parts
+
+
+def _html_page(title: str, body: list[str]) -> str:
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>',
+        "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+        "img{max-width:100%}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    return "\n".join([*head, *body, "</body></html>"]) + "\n"
+
+
+def _markdown(report: Report, images: Mapping[str, str]) -> str:
+    return "\n".join(["# arenax score report", "", *_markdown_body(report, images, 2)])
+
+
+def _html(report: Report, images: Mapping[str, bytes]) -> str:
+    return _html_page("arenax score report", _html_body(report, images, 2))
 
 
 def _figures(report: Report) -> dict[str, tuple[str, bytes]]:
@@ -148,4 +167,41 @@ def write_report(out_dir: str | Path, report: Report, *, with_plots: bool = True
     )
     pngs = {title: png for title, (_, png) in figures.items()}
     written["html"] = atomic_write_text(out_dir / REPORT_HTML, _html(report, pngs))
+    return written
+
+
+def write_sectioned_report(
+    out_dir: str | Path,
+    title: str,
+    sections: Mapping[str, Report],
+    tables: list[Table] = (),
+    *,
+    with_plots: bool = True,
+) -> dict[str, Path]:
+    """One report of several scorings, each comparing its own algorithms on its own tasks (e.g. one per family).
+
+    `tables` come first (e.g. normalized scores per task); then every section
+    with its settings, estimates and plots (PNG files in `<out_dir>/<section>/`).
+    Writes estimates.json and estimates.csv (rows labelled by section), report.md
+    and report.html; returns their paths.
+    """
+    out_dir = Path(out_dir)
+    rows = [{"section": name, **row} for name, report in sections.items() for row in report.rows()]
+    payload = {
+        "sections": {name: {"data_hash": r.data_hash, "settings": r.settings} for name, r in sections.items()},
+        "estimates": rows,
+    }
+    written = {"json": write_json(out_dir / ESTIMATES_JSON, payload), "csv": write_csv(out_dir / ESTIMATES_CSV, rows)}
+    markdown, page = [f"# {title}", ""], []
+    for table in tables:
+        markdown += _markdown_table(*table, 2)
+        page += _html_table(*table, 2)
+    for name, report in sections.items():
+        figures = _figures(report) if with_plots else {}
+        for file_name, png in figures.values():
+            written[f"{name}/{file_name}"] = atomic_write_bytes(out_dir / name / file_name, png)
+        markdown += [f"## {name}", "", *_markdown_body(report, {t: f"{name}/{f}" for t, (f, _) in figures.items()}, 3)]
+        page += [f"<h2>{html.escape(name)}</h2>", *_html_body(report, {t: png for t, (_, png) in figures.items()}, 3)]
+    written["markdown"] = atomic_write_text(out_dir / REPORT_MARKDOWN, "\n".join(markdown))
+    written["html"] = atomic_write_text(out_dir / REPORT_HTML, _html_page(title, page))
     return written

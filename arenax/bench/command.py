@@ -1,0 +1,101 @@
+"""`arenax bench SUITE`: trains every job of a suite, scores the runs, and writes one report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("suite", help="a packaged suite (demo, memory, marl, ...) or a path to a suite .toml file")
+    parser.add_argument("--seeds", type=int, help="seeds per job, vmapped in one program (default: the suite's)")
+    parser.add_argument("--out", type=Path, help="output folder (default runs/<suite>)")
+    parser.add_argument("--reps", type=int, default=2000, help="bootstrap replicates of the report (default 2000)")
+    parser.add_argument("--no-plots", action="store_true", help="write no PNG plots")
+    parser.add_argument("--no-progress", action="store_true", help="no progress display")
+
+
+@contextmanager
+def _display(enabled: bool, suite, seeds: int) -> Iterator[tuple]:
+    """Yields (on_job, on_chunk) callbacks that drive one overall bar with a status line per job."""
+    if not enabled:
+        yield None, None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from arenax.bench.runner import job_config
+
+    chunks = {job.name: job_config(job, seeds).num_chunks for job in suite.jobs}
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns) as progress:
+        overall = progress.add_task(f"bench {suite.name}", total=sum(chunks.values()), status="")
+        rows = {job.name: progress.add_task(f"  {job.name}", total=chunks[job.name], status="pending") for job in suite.jobs}
+
+        def on_job(job, status: str) -> None:
+            if status == "done":
+                progress.update(rows[job.name], completed=chunks[job.name], status="done earlier")
+                progress.advance(overall, chunks[job.name])
+            else:
+                progress.update(rows[job.name], status=status)
+
+        def on_chunk(job, chunk: int, records: list[dict]) -> None:
+            returns = [r["episode_return"] for r in records if r["episode_return"] is not None]
+            shown = f"return {sum(returns) / len(returns):.3f}" if returns else "running"
+            before = progress.tasks[rows[job.name]].completed
+            progress.update(rows[job.name], completed=chunk, status=shown)
+            progress.advance(overall, chunk - before)
+
+        yield on_job, on_chunk
+
+
+def _summary(outcomes) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="jobs")
+    for column in ("job", "status", "seconds", "final training return (mean over seeds)"):
+        table.add_column(column)
+    for outcome in outcomes:
+        shown = "-" if outcome.final_return is None else f"{outcome.final_return:.3f}"
+        table.add_row(outcome.job.name, outcome.status, f"{outcome.seconds:.0f}", shown)
+    Console(stderr=True).print(table)
+
+
+def run(args: argparse.Namespace) -> int:
+    from arenax.bench.report import write_suite_report
+    from arenax.bench.runner import run_jobs
+    from arenax.bench.suite import load_suite
+    from arenax.core import UnknownEnvironmentError
+
+    try:
+        suite = load_suite(args.suite)
+        if args.seeds is not None and args.seeds < 1:
+            raise ValueError(f"--seeds must be at least 1, got {args.seeds}")
+    except (ValueError, UnknownEnvironmentError) as error:
+        print(f"arenax bench: {error}", file=sys.stderr)
+        return 2
+    out = args.out or Path("runs") / suite.name
+    seeds = args.seeds or suite.seeds
+    try:
+        with _display(not args.no_progress and sys.stderr.isatty(), suite, seeds) as (on_job, on_chunk):
+            outcomes = run_jobs(suite, out, seeds, on_job=on_job, on_chunk=on_chunk)
+        _summary(outcomes)
+        written = write_suite_report(suite, out, reps=args.reps, with_plots=not args.no_plots)
+    except ValueError as error:
+        print(f"arenax bench: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\narenax bench: interrupted; run the same command again to resume from {out}", file=sys.stderr)
+        return 130
+    print(f"report: {written['html']}")
+    return 0
