@@ -750,9 +750,16 @@ def evaluate(config: PPOConfig, params: Any, num_steps: int, *, greedy: bool = T
     `greedy` acts on the most likely allowed action instead of sampling. One
     value per seed; NaN for a seed none of whose episodes finished.
     """
+    return evaluate_episodes(config, params, num_steps, greedy=greedy, seed=seed)["episode_return"]
+
+
+def evaluate_episodes(
+    config: PPOConfig, params: Any, num_steps: int, *, greedy: bool = True, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Like `evaluate`, with the outcome rates too: `episode_return`, `episodes`, and `<outcome>_rate` per seed."""
     ppo = PPO(config)
 
-    def run(params: Any, key: jax.Array) -> jax.Array:
+    def run(params: Any, key: jax.Array) -> dict[str, jax.Array]:
         env_key, key = jax.random.split(key)
         env_state, ts = ppo.env.reset(env_key)
         obs, mask, critic_obs = ppo.observe(ts)
@@ -767,14 +774,21 @@ def evaluate(config: PPOConfig, params: Any, num_steps: int, *, greedy: bool = T
             next_obs, next_mask, next_critic_obs = ppo.observe(ts)
             episode = ts.info["episode"]
             done = ppo.per_row(episode["done"])
-            finished = (jnp.where(done, ppo.rows_of(episode["return"]), 0.0).sum(), done.sum())
+            finished = {
+                "episode_return": jnp.where(done, ppo.rows_of(episode["return"]), 0.0).sum(),
+                "episodes": done.sum(),
+                **{name: (done & ppo.per_row(ts.info["final_info"][name].astype(bool))).sum() for name in ppo.outcomes},
+            }
             return (env_state, next_obs, ppo.per_row(ts.done), next_mask, next_critic_obs, carry), finished
 
-        _, (returns, counts) = jax.lax.scan(env_step, start, jax.random.split(key, num_steps))
-        return returns.sum() / counts.sum()
+        _, totals = jax.lax.scan(env_step, start, jax.random.split(key, num_steps))
+        episodes = totals["episodes"].sum()
+        results = {"episode_return": totals["episode_return"].sum() / episodes, "episodes": episodes / ppo.num_agents}
+        results.update({f"{name}_rate": totals[name].sum() / episodes for name in ppo.outcomes})
+        return results
 
     keys = jax.random.split(jax.random.PRNGKey(seed), config.num_seeds)
-    return np.asarray(jax.jit(jax.vmap(run))(params, keys))
+    return {name: np.asarray(value) for name, value in jax.jit(jax.vmap(run))(params, keys).items()}
 
 
 def restore(out: str | Path) -> tuple[PPOConfig, ActorCritic, TrainState]:
