@@ -13,8 +13,14 @@ if "xla_cpu_enable_concurrency_optimized_scheduler" not in os.environ.get("XLA_F
 
 from arenax import envs  # noqa: E402
 from arenax.core import list_envs, make, spec
-from arenax.wrappers import parallel_env
 
 __version__ = "0.1.0"
+
+
+def parallel_env(env_id: str, render_mode: str | None = None, **kwargs):
+    """The PettingZoo `ParallelEnv` of the registered multi-agent environment `env_id` (PettingZoo loads on first use)."""
+    from arenax.wrappers.pettingzoo_env import parallel_env as pettingzoo_view
+
+    return pettingzoo_view(env_id, render_mode=render_mode, **kwargs)
 
 __all__ = ["envs", "list_envs", "make", "parallel_env", "spec"]

@@ -1,5 +1,5 @@
 """Scoring agents as "Deep RL at the Edge of the Statistical Precipice" asks: aggregate metrics with stratified
-bootstrap intervals, performance profiles, probability of improvement, learning curves and head-to-head ratings."""
+bootstrap intervals, performance profiles, probability of improvement, learning curves and head-to-head ratings; multi-objective metrics (hypervolume, expected utility, sparsity, IGD)."""
 
 from arenax.evaluation.bootstrap import interval_estimates
 from arenax.evaluation.curves import LearningCurves, align_curves, sample_efficiency_curves
@@ -16,6 +16,18 @@ from arenax.evaluation.io import (
     read_tidy,
 )
 from arenax.evaluation.metrics import iqm, mean, median, optimality_gap
+from arenax.evaluation.multi_objective import (
+    cardinality,
+    default_weights,
+    expected_utility,
+    hypervolume,
+    igd,
+    maximum_utility_loss,
+    pareto_front,
+    pareto_mask,
+    simplex_weights,
+    sparsity,
+)
 from arenax.evaluation.normalization import (
     ReferenceScores,
     load_reference_table,
@@ -58,21 +70,29 @@ __all__ = [
     "as_score_matrix",
     "average_ranks",
     "bradley_terry_ratings",
+    "cardinality",
     "data_hash",
     "default_taus",
+    "default_weights",
     "difference_interval",
     "elo_ratings",
+    "expected_utility",
     "final_scores",
+    "hypervolume",
+    "igd",
     "interval_estimates",
     "iqm",
     "load_records",
     "load_reference_table",
+    "maximum_utility_loss",
     "mean",
     "median",
     "normalize_records",
     "normalize_scores",
     "optimality_gap",
     "pairwise_probability_of_improvement",
+    "pareto_front",
+    "pareto_mask",
     "performance_profiles",
     "prepare_scores",
     "probability_of_improvement",
@@ -80,6 +100,8 @@ __all__ = [
     "read_run_folder",
     "read_tidy",
     "sample_efficiency_curves",
+    "simplex_weights",
+    "sparsity",
     "write_report",
     *_PLOTS,
 ]

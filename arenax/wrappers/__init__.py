@@ -4,8 +4,8 @@ from arenax.wrappers.autoreset import AutoReset
 from arenax.wrappers.base import Wrapper
 from arenax.wrappers.episode_statistics import EpisodeStatistics
 from arenax.wrappers.gymnasium_env import GymnasiumEnv
+from arenax.wrappers.linear_reward import LinearReward
 from arenax.wrappers.normalize import NormalizeObservation, NormalizeReward
-from arenax.wrappers.pettingzoo_env import PettingZooParallelEnv, parallel_env
 from arenax.wrappers.time_limit import TimeLimit
 from arenax.wrappers.vector_env import JaxVectorEnv
 from arenax.wrappers.vectorize import Vectorize
@@ -15,6 +15,7 @@ __all__ = [
     "EpisodeStatistics",
     "GymnasiumEnv",
     "JaxVectorEnv",
+    "LinearReward",
     "NormalizeObservation",
     "NormalizeReward",
     "PettingZooParallelEnv",
@@ -23,3 +24,13 @@ __all__ = [
     "Wrapper",
     "parallel_env",
 ]
+
+
+def __getattr__(name: str):
+    # PettingZoo loads on first use: Gymnasium's import hook loads arenax, and so this package, while a program
+    # may be importing pettingzoo itself (which imports gymnasium); importing it here then would be circular.
+    if name in ("PettingZooParallelEnv", "parallel_env"):
+        from arenax.wrappers import pettingzoo_env
+
+        return getattr(pettingzoo_env, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

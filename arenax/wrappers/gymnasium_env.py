@@ -6,6 +6,7 @@ from typing import Any
 
 import gymnasium as gym
 import jax
+from gymnasium import spaces as gym_spaces
 import numpy as np
 
 from arenax.core import Environment, registry, spaces
@@ -33,7 +34,7 @@ class GymnasiumEnv(gym.Env):
         self.observation_space = env.observation_space
         self.action_space = env.action_space
         if env.reward_space is not None:
-            self.reward_space = env.reward_space
+            self.reward_space = team_reward_space(env)
         self._reset = jax.jit(env.reset)
         self._step = jax.jit(env.step)
         self._state = None
@@ -70,3 +71,12 @@ class GymnasiumEnv(gym.Env):
 def make_gymnasium_env(env_id: str, render_mode: str | None = None, **kwargs: Any) -> GymnasiumEnv:
     """Gymnasium entry point of every registered JAX environment."""
     return GymnasiumEnv(registry.make(env_id, **kwargs), render_mode=render_mode)
+
+
+def team_reward_space(env: Environment) -> gym_spaces.Box:
+    """The Box of the reward vector a Gymnasium view returns: one agent's, or for a team the sum over its agents."""
+    space = env.reward_space
+    if not env.is_multi_agent:
+        return space
+    n = env.num_agents
+    return gym_spaces.Box(space.low * n, space.high * n, space.shape, space.dtype)

@@ -6,6 +6,7 @@ from typing import Any
 
 import jax
 import numpy as np
+from gymnasium import spaces as gym_spaces
 from pettingzoo import ParallelEnv
 
 from arenax.core import Environment, registry, spaces
@@ -35,6 +36,12 @@ class PettingZooParallelEnv(ParallelEnv):
         self.possible_agents = list(env.agents)
         self.agents: list[str] = []
         self.metadata = {**self.metadata, "name": env.name}
+        world_state = jax.eval_shape(env.reset, jax.random.PRNGKey(0), self.params)[1].info.get("world_state")
+        self._central_observation_space = None
+        if world_state is not None:
+            # MOMAland's CentraliseAgent reads this flag, `get_central_observation_space()` and `state()`
+            self.metadata["central_observation"] = True
+            self._central_observation_space = gym_spaces.Box(-np.inf, np.inf, world_state.shape, np.float32)
         self._np_random = np.random.default_rng()
         self._reset = jax.jit(env.reset)
         self._step = jax.jit(env.step)
@@ -54,6 +61,11 @@ class PettingZooParallelEnv(ParallelEnv):
         if self.env.reward_space is None:
             raise AttributeError(f"{self.env.name} has scalar rewards: it has no reward_space")
         return self.env.reward_space
+
+    @property
+    def reward_spaces(self) -> dict[str, Any]:
+        """Every agent's `reward_space`, the dict that MOMAland's `mo_parallel_to_aec` reads."""
+        return {agent: self.reward_space(agent) for agent in self.possible_agents}
 
     @property
     def num_objectives(self) -> int:
@@ -102,7 +114,13 @@ class PettingZooParallelEnv(ParallelEnv):
         """The global world state for centralised critics, where the environment provides one."""
         if "world_state" not in self._info:
             raise AttributeError(f"{self.env.name} provides no world state")
-        return np.asarray(self._info["world_state"])
+        return np.asarray(self._info["world_state"], np.float32)
+
+    def get_central_observation_space(self):
+        """The Box of `state()` (MOMAland's name), where the environment provides a world state."""
+        if self._central_observation_space is None:
+            raise AttributeError(f"{self.env.name} provides no world state")
+        return self._central_observation_space
 
     def render(self) -> np.ndarray | None:
         if self.render_mode is None or self._state is None:

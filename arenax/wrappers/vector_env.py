@@ -14,6 +14,7 @@ from gymnasium.vector.utils import batch_space
 from arenax.core import Environment, registry, spaces
 from arenax.wrappers.autoreset import AutoReset
 from arenax.wrappers.conversion import cast_to_space, host_tree
+from arenax.wrappers.gymnasium_env import team_reward_space
 
 
 class JaxVectorEnv(VectorEnv):
@@ -39,6 +40,9 @@ class JaxVectorEnv(VectorEnv):
         self.single_action_space = env.action_space
         self.observation_space = batch_space(env.observation_space, self.num_envs)
         self.action_space = batch_space(env.action_space, self.num_envs)
+        if env.reward_space is not None:
+            self.single_reward_space = team_reward_space(env)
+            self.reward_space = batch_space(self.single_reward_space, self.num_envs)
         autoreset = AutoReset(env)
         self._reset = jax.jit(jax.vmap(autoreset.reset, in_axes=(0, None)))
         self._step = jax.jit(jax.vmap(autoreset.step), donate_argnums=0)

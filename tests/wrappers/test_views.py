@@ -102,6 +102,10 @@ def test_gym_make_works_without_importing_arenax(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "(4,)"
+    # PettingZoo imports Gymnasium, whose hook then loads arenax: arenax must not import PettingZoo back.
+    code = "import pettingzoo, gymnasium as gym, arenax; print(type(arenax.parallel_env('MO-Beach-v0')).__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
 
 
 @pytest.fixture(scope="module")
