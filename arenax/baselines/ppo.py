@@ -19,7 +19,8 @@ agent of every environment is one row of the batch (IPPO, whose critic sees
 the agent's own observation), or, for MAPPO, the critic of every row reads the
 environment's `info["world_state"]` and a one-hot agent id instead (a
 memoryless centralised critic; the actor keeps its backbone). Each agent's row
-receives its own reward (the team reward in cooperative environments).
+receives its own reward (the team reward in cooperative environments); the
+logged `episode_return` of a multi-agent environment is the sum over agents.
 
 Devices: the environments (and everything acting on them) are split over
 `jax.devices()` by `jax.sharding`, parameters replicated; the loss is a mean
@@ -507,12 +508,15 @@ class PPO:
         learner, diagnostics = self.learn(learner.replace(key=key), batch, learn_key)
         if actor.past is not None:
             actor = actor.replace(past=self.remember(actor.past, actor_before.carry, transitions))
+        # Every agent's row reports its environment's episode: per environment, returns add up over the
+        # agents (the team's return), lengths and counts do not.
+        per_env = 1.0 / self.num_agents
         metrics = {
             **diagnostics,
             "episode_return_sum": transitions.episode_return.sum(),
-            "episode_length_sum": transitions.episode_length.sum(),
-            "episodes": transitions.episode_done.sum(),
-            **{f"{name}_sum": won.sum() for name, won in transitions.outcomes.items()},
+            "episode_length_sum": transitions.episode_length.sum() * per_env,
+            "episodes": transitions.episode_done.sum() * per_env,
+            **{f"{name}_sum": won.sum() * per_env for name, won in transitions.outcomes.items()},
         }
         return TrainState(learner.replace(updates=learner.updates + 1), actor), metrics
 
@@ -621,7 +625,7 @@ def chunk_records(config: PPOConfig, chunk_index: int, metrics: dict[str, np.nda
     updates = chunk_index * config.updates_per_chunk
     records = []
     for i in range(config.num_seeds):
-        episodes = int(metrics["episodes"][i])
+        episodes = int(round(float(metrics["episodes"][i])))
         records.append(
             {
                 "step": updates * config.steps_per_update,
@@ -748,7 +752,8 @@ def evaluate(config: PPOConfig, params: Any, num_steps: int, *, greedy: bool = T
     """Mean return of the episodes that `params` (one set per seed) finish in `num_steps` steps of `config.num_envs` environments.
 
     `greedy` acts on the most likely allowed action instead of sampling. One
-    value per seed; NaN for a seed none of whose episodes finished.
+    value per seed; NaN for a seed none of whose episodes finished. For a
+    multi-agent environment the return is the team's: the sum over its agents.
     """
     return evaluate_episodes(config, params, num_steps, greedy=greedy, seed=seed)["episode_return"]
 
@@ -782,9 +787,9 @@ def evaluate_episodes(
             return (env_state, next_obs, ppo.per_row(ts.done), next_mask, next_critic_obs, carry), finished
 
         _, totals = jax.lax.scan(env_step, start, jax.random.split(key, num_steps))
-        episodes = totals["episodes"].sum()
-        results = {"episode_return": totals["episode_return"].sum() / episodes, "episodes": episodes / ppo.num_agents}
-        results.update({f"{name}_rate": totals[name].sum() / episodes for name in ppo.outcomes})
+        episodes = totals["episodes"].sum() / ppo.num_agents
+        results = {"episode_return": totals["episode_return"].sum() / episodes, "episodes": episodes}
+        results.update({f"{name}_rate": totals[name].sum() / ppo.num_agents / episodes for name in ppo.outcomes})
         return results
 
     keys = jax.random.split(jax.random.PRNGKey(seed), config.num_seeds)

@@ -66,5 +66,6 @@ def test_agents_learn_to_coordinate(algorithm):
     config = small_config(algorithm)
     result = ppo.train(config)
     learned = ppo.evaluate(config, result.state.learner.params, num_steps=40)
-    # Each agent scores 1 per step on which all three agree; random play agrees on fewer than 1 step in 10.
-    assert learned[0] > 4.0, learned
+    # Each agent scores 1 per step on which all three agree (the team's return adds up the three);
+    # random play agrees on fewer than 1 step in 10.
+    assert learned[0] > 3 * 4.0, learned
