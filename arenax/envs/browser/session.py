@@ -1,0 +1,261 @@
+"""One browser tab per episode: fresh context, action execution, settling after navigation, observation."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import numpy as np
+
+from arenax.envs.browser.actions import Action, ActionError, parse_actions
+from arenax.envs.browser.browser import Browser, is_loopback_url
+
+_STATIC = Path(__file__).resolve().parent / "static"
+AXTREE_JS = (_STATIC / "axtree.js").read_text()
+ELEMENT_JS = (_STATIC / "element.js").read_text()
+OBSERVE_JS = """async (options) => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (window.__arenaxLeaving && !options.stayed) return { leaving: true };
+  if (document.readyState !== "complete") await new Promise((resolve) => addEventListener("load", resolve, { once: true }));
+  const tree = (AXTREE)(options);
+  let outcome = null;
+  try { outcome = (OUTCOME)(); } catch (error) { outcome = null; }
+  return { ...tree, outcome };
+}"""
+MAX_NOOP_MS = 5000
+MAX_NAVIGATION_WAIT_S = 2.0
+_CONTEXT_GONE = ("Execution context was destroyed", "navigat", "Cannot find context", "frame was detached")
+
+
+class Session:
+    """Drives one page at a time in `browser`; each `open` starts a new context, so nothing leaks between episodes.
+
+    When an episode ends, `prepare_next` starts the next episode's context in the background, so that the
+    next `open` mostly navigates (steps within an episode are not slowed by it).
+    """
+
+    def __init__(self, browser: Browser, viewport: tuple[int, int], timeout_ms: float, action_set: str) -> None:
+        self.browser = browser
+        self.viewport = viewport
+        self.timeout_ms = timeout_ms
+        self.action_set = action_set
+        self.context: Any = None
+        self.page: Any = None
+        self.messages: list[str] = []
+        self.crashed = False
+        self._spare: asyncio.Task | None = None
+        self._navigations: list[Any] = []
+
+    async def _take_context(self) -> tuple[Any, Any]:
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            try:
+                return await spare
+            except Exception:  # noqa: BLE001 (a spare from a browser that died is replaced)
+                pass
+        return await self.browser.new_page(self.viewport, self.timeout_ms)
+
+    async def open(self, url: str) -> None:
+        """Closes the last episode's context and opens `url` in a fresh one."""
+        old = self.context
+        self.context, self.page = await self._take_context()
+        if old is not None:
+            asyncio.ensure_future(_close_quietly(old))
+        self.messages = []
+        self._navigations = []
+        self.crashed = False
+        self.page.on("request", self._on_request)
+        self.page.on("crash", self._on_crash)
+        await self.page.goto(url, wait_until="load")
+
+    async def prepare_next(self) -> None:
+        """Starts creating the next episode's context in the background (returns at once)."""
+        if self._spare is None:
+            self._spare = asyncio.ensure_future(self.browser.new_page(self.viewport, self.timeout_ms))
+
+    def forget(self) -> None:
+        """Drops every reference into the browser (after it was killed or restarted)."""
+        if self._spare is not None:
+            self._spare.cancel()
+        self._spare = None
+        self.context = self.page = None
+
+    async def shutdown(self) -> None:
+        if self._spare is not None:
+            self._spare.cancel()
+            self._spare = None
+        if self.context is not None:
+            await _close_quietly(self.context)
+        self.context = self.page = None
+
+    @property
+    def active(self) -> bool:
+        """Whether a page or a spare context is open."""
+        return self.page is not None or self._spare is not None
+
+    def _on_crash(self, page: Any) -> None:
+        self.crashed = True
+
+    def _on_request(self, request: Any) -> None:
+        if request.is_navigation_request():
+            self._navigations.append(request)
+
+    async def settle(self) -> None:
+        """Waits until the navigations the last action started have loaded."""
+        while self._navigations:
+            request = self._navigations.pop(0)
+            await request.response()
+            try:
+                await request.frame.wait_for_load_state("load")
+            except Exception:  # noqa: BLE001 (the frame may have been replaced by a newer navigation)
+                pass
+
+    async def evaluate(self, script: str, argument: Any = None) -> Any:
+        """Runs `script` in the main frame, retrying once the page has loaded if a navigation replaced it."""
+        for attempt in range(4):
+            try:
+                return await self.page.main_frame.evaluate(script, argument)
+            except Exception as error:  # noqa: BLE001
+                if attempt == 3 or not any(text in str(error) for text in _CONTEXT_GONE):
+                    raise
+                await self.page.wait_for_load_state("load")
+        raise AssertionError("unreachable")
+
+    async def observe(self, screenshot: bool, bboxes: bool, outcome_script: str = "() => null") -> dict[str, Any]:
+        """After the page's pending zero-delay timers: the accessibility-tree text, URL, element boxes and the result of
+        `outcome_script` (all in one call to the page), and optionally a screenshot (RGB uint8)."""
+        script = OBSERVE_JS.replace("AXTREE", AXTREE_JS).replace("OUTCOME", outcome_script)
+        tree = await self.evaluate(script, {"bboxes": bboxes})
+        waited = 0.0
+        while tree.get("leaving"):  # a navigation has begun: observe the page it leads to
+            await asyncio.sleep(0.02)
+            waited += 0.02
+            await self.settle()
+            # A page left for nothing (a download, a cancelled navigation) is observed as it stands.
+            tree = await self.evaluate(script, {"bboxes": bboxes, "stayed": waited > MAX_NAVIGATION_WAIT_S})
+        observation = {
+            "axtree_txt": tree["text"], "url": tree["url"], "boxes": tree["boxes"], "outcome": tree["outcome"]
+        }
+        if screenshot:
+            observation["screenshot"] = await self.screenshot()
+        return observation
+
+    async def screenshot(self) -> np.ndarray:
+        from PIL import Image
+
+        png = await self.page.screenshot(type="png", timeout=self.timeout_ms)
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.uint8)
+
+    async def run_action_text(self, text: str) -> str:
+        """Parses and executes `text`; returns the error message ('' when every action succeeded)."""
+        try:
+            actions = parse_actions(text, self.action_set)
+            for action in actions:
+                await self._execute(action)
+        except ActionError as error:
+            return str(error)
+        except Exception as error:  # noqa: BLE001 (Playwright's own refusals are the agent's error, a dead page is not)
+            if self.crashed or self.page.is_closed() or not self.browser.connected:
+                raise
+            return str(error).splitlines()[0]
+        finally:
+            await self.settle()
+        return ""
+
+    async def _element(self, bid: str, operation: str, argument: Any = None) -> dict[str, Any]:
+        result = await self.evaluate(ELEMENT_JS, [bid, operation, argument])
+        if result.get("error"):
+            raise ActionError(result["error"])
+        return result
+
+    async def _point(self, bid: str, action: str) -> tuple[float, float]:
+        found = await self._element(bid, "locate")
+        if found.get("covered"):
+            raise ActionError(f"{action}: element {bid} is covered by element {found['covered']}")
+        return found["x"], found["y"]
+
+    async def _click_at(self, x: float, y: float, button: str, modifiers: list[str], count: int = 1) -> None:
+        for key in modifiers:
+            await self.page.keyboard.down(key)
+        await self.page.mouse.click(x, y, button=button, click_count=count)
+        for key in reversed(modifiers):
+            await self.page.keyboard.up(key)
+
+    async def _execute(self, action: Action) -> None:
+        name, args = action.name, action.args
+        mouse, keyboard = self.page.mouse, self.page.keyboard
+        if name in ("click", "dblclick"):
+            x, y = await self._point(args["bid"], name)
+            await self._click_at(x, y, args["button"], args["modifiers"], 2 if name == "dblclick" else 1)
+        elif name == "hover":
+            await mouse.move(*await self._point(args["bid"], name))
+        elif name in ("fill", "clear"):
+            await self._element(args["bid"], "fill", args.get("value", ""))
+        elif name == "focus":
+            await self._element(args["bid"], "focus")
+        elif name in ("check", "uncheck"):
+            found = await self._element(args["bid"], "locate")
+            if found["checked"] is None:
+                raise ActionError(f"{name}: element {args['bid']} is not a checkbox or radio button")
+            if found["checked"] != (name == "check"):
+                await self._click_at(*await self._point(args["bid"], name), "left", [])
+        elif name == "select_option":
+            await self._element(args["bid"], "select", args["options"])
+        elif name == "press":
+            await self._element(args["bid"], "focus")
+            await self._press(args["key_comb"])
+        elif name == "drag_and_drop":
+            start = await self._point(args["from_bid"], name)
+            end = await self._point(args["to_bid"], name)
+            await self._drag(start, end)
+        elif name == "scroll":
+            await mouse.wheel(args["delta_x"], args["delta_y"])
+            await asyncio.sleep(0.05)
+        elif name == "goto":
+            url = urljoin(self.page.url, args["url"])
+            if not is_loopback_url(url):
+                raise ActionError(f"goto: only loopback pages may be opened, not {url!r}")
+            await self.page.goto(url, wait_until="load")
+        elif name in ("go_back", "go_forward"):
+            await (self.page.go_back if name == "go_back" else self.page.go_forward)(wait_until="load")
+        elif name == "noop":
+            await asyncio.sleep(min(max(args["wait_ms"], 0), MAX_NOOP_MS) / 1000)
+        elif name == "send_msg_to_user":
+            self.messages.append(args["text"])
+        elif name == "mouse_move":
+            await mouse.move(args["x"], args["y"])
+        elif name in ("mouse_click", "mouse_dblclick"):
+            await self._click_at(args["x"], args["y"], args["button"], [], 2 if name == "mouse_dblclick" else 1)
+        elif name == "mouse_drag_and_drop":
+            await self._drag((args["from_x"], args["from_y"]), (args["to_x"], args["to_y"]))
+        elif name == "keyboard_type":
+            await keyboard.type(args["text"])
+        elif name == "keyboard_press":
+            await self._press(args["key"])
+        else:
+            raise ActionError(f"action {name!r} is not implemented")
+
+    async def _press(self, key_comb: str) -> None:
+        try:
+            await self.page.keyboard.press(key_comb)
+        except Exception as error:  # noqa: BLE001 (Playwright reports unknown key names this way)
+            if "Unknown key" in str(error):
+                raise ActionError(f"press: unknown key {key_comb!r}") from None
+            raise
+
+    async def _drag(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        mouse = self.page.mouse
+        await mouse.move(*start)
+        await mouse.down()
+        await mouse.move(*end, steps=5)
+        await mouse.up()
+
+
+async def _close_quietly(context: Any) -> None:
+    try:
+        await context.close()
+    except Exception:  # noqa: BLE001 (closing a context of a dead browser)
+        pass

@@ -1,0 +1,176 @@
+"""BrowserEnv in real Chromium: Gymnasium conformance, seeding, isolation, loopback only, errors, crashes, hangs, close."""
+
+import asyncio
+import importlib.util
+import os
+import signal
+import time
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+from arenax.envs.browser.aio import make_async
+from arenax.envs.browser.axtree import AXTree
+from arenax.envs.browser.browser import CHROMIUM
+from arenax.envs.browser.env import BrowserEnv
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("playwright") is None or not Path(CHROMIUM).is_file(),
+    reason="needs the browser extra (playwright) and Debian's chromium",
+)
+
+
+def live_pids(pids):
+    """The pids that still run (zombies, already dead but not yet reaped by their parent, do not count)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+def _solve_click_button(observation):
+    target = observation["goal"].split('"')[1]
+    return f'click("{AXTree(observation["axtree_txt"]).bid("button", target)}")'
+
+
+@pytest.fixture(scope="module")
+def env(browser):
+    environment = BrowserEnv("click-button", difficulty="medium", browser=browser, step_timeout=4.0)
+    yield environment
+    environment.close()
+
+
+def test_gymnasium_checker(browser):
+    environment = BrowserEnv("enter-text", browser=browser, screenshot=True, render_mode="rgb_array")
+    check_env(environment, skip_render_check=False)
+    observation, _ = environment.reset(seed=1)
+    assert observation["screenshot"].shape == (600, 800, 3) and observation["screenshot"].dtype == np.uint8
+    assert observation["screenshot"].std() > 0
+    environment.close()
+
+
+def test_same_seed_same_episode_other_seed_other_episode(env):
+    first, info = env.reset(seed=11)
+    again, _ = env.reset(seed=11)
+    other, _ = env.reset(seed=12)
+    assert first["goal"] == again["goal"] and first["axtree_txt"] == again["axtree_txt"]
+    assert (first["goal"], first["axtree_txt"]) != (other["goal"], other["axtree_txt"])
+    assert info["seed"] == 11 and info["task"] == "click-button"
+    assert env.observation_space.contains(first)
+
+
+def test_solving_terminates_with_reward_and_wrong_answer_scores_zero(env):
+    observation, _ = env.reset(seed=3)
+    observation, reward, terminated, truncated, info = env.step(_solve_click_button(observation))
+    assert (reward, terminated, truncated, info["success"]) == (1.0, True, False, True)
+    observation, _ = env.reset(seed=3)
+    target = observation["goal"].split('"')[1]
+    wrong = next(n for n in AXTree(observation["axtree_txt"]).find_all("button") if n.name != target)
+    observation, reward, terminated, truncated, info = env.step(f'click("{wrong.bid}")')
+    assert (reward, terminated, info["success"]) == (0.0, True, False)
+
+
+def test_bad_actions_cost_a_step_and_never_raise(browser):
+    environment = BrowserEnv("click-button", browser=browser, max_steps=4)
+    environment.reset(seed=0)
+    for action, message in [("click(", "cannot parse"), ('click("9999")', "no element with bid"),
+                            ('fill("2", "x")', "not a text field"), ("rm -rf /", "cannot parse")]:
+        observation, reward, terminated, truncated, info = environment.step(action)
+        assert message in observation["last_action_error"] and reward == 0.0 and not terminated
+    assert truncated and info["truncation_reason"] == "step limit reached"
+    environment.close()
+
+
+def test_no_state_leaks_between_episodes(env):
+    env.reset(seed=0)
+    env._run(env.session.evaluate("() => { localStorage.setItem('k', 'v'); document.cookie = 'c=1'; "
+                                  "sessionStorage.setItem('arenax.submission', '{}'); }"))
+    env.reset(seed=0)
+    leaked = env._run(env.session.evaluate("() => [localStorage.length, document.cookie, sessionStorage.length]"))
+    assert leaked == [0, "", 0]
+
+
+def test_only_loopback_is_reachable(env):
+    observation, _ = env.reset(seed=0)
+    observation, *_ = env.step('goto("http://example.com/")')
+    assert "only loopback" in observation["last_action_error"] and observation["url"].startswith("http://127.0.0.1")
+    fetched = env._run(env.session.evaluate(
+        "() => fetch('http://example.com/').then(() => 'reached', (error) => 'refused: ' + error.message)"))
+    assert fetched.startswith("refused")
+    env._run(env.session.evaluate("() => { location.href = 'https://www.wikipedia.org/'; }"))
+    observation, *_ = env.step("noop(200)")
+    assert "ERR_BLOCKED_BY_CLIENT" in observation["axtree_txt"] and observation["last_action_error"] == ""
+
+
+def test_crashed_browser_is_restarted_and_episode_truncated(env):
+    env.reset(seed=0)
+    os.kill(env.browser.pid, signal.SIGKILL)
+    observation, reward, terminated, truncated, info = env.step("noop(10)")
+    assert truncated and not terminated and "crashed" in info["truncation_reason"]
+    observation, _ = env.reset(seed=5)
+    _, reward, terminated, *_ = env.step(_solve_click_button(observation))
+    assert reward == 1.0 and terminated
+
+
+def test_hung_page_is_restarted_within_the_timeout(env):
+    env.reset(seed=0)
+    env._run(env.session.evaluate("() => { setTimeout(() => { while (true) {} }, 0); }"))
+    start = time.perf_counter()
+    observation, reward, terminated, truncated, info = env.step("noop(10)")
+    assert truncated and "hung" in info["truncation_reason"] and "hung" in observation["last_action_error"]
+    assert time.perf_counter() - start < env.step_timeout + 15
+    observation, _ = env.reset(seed=6)
+    assert env.step(_solve_click_button(observation))[1] == 1.0
+
+
+def test_close_leaves_no_chromium_process():
+    environment = gym.make("arenax/web-click-button-v0")
+    environment.reset(seed=0)
+    pids = environment.unwrapped.browser.process_ids()
+    assert len(pids) >= 2
+    environment.close()
+    deadline = time.time() + 5
+    while live_pids(pids) and time.time() < deadline:
+        time.sleep(0.1)
+    assert live_pids(pids) == []
+
+
+def test_asyncio_entry_point():
+    async def play():
+        env = await make_async("arenax/web-click-button-v0")
+        async with env:
+            observation, _ = await env.reset(seed=2)
+            return await env.step(_solve_click_button(observation))
+
+    _, reward, terminated, _, _ = asyncio.run(play())
+    assert reward == 1.0 and terminated
+
+
+def test_async_vector_env_runs_one_browser_per_worker():
+    envs = gym.make_vec("arenax/web-click-button-v0", num_envs=2, vectorization_mode="async")
+    try:
+        observations, _ = envs.reset(seed=[4, 9])
+        assert observations["goal"][0] != observations["goal"][1]
+        actions = [_solve_click_button({"goal": g, "axtree_txt": t})
+                   for g, t in zip(observations["goal"], observations["axtree_txt"])]
+        _, rewards, terminated, _, _ = envs.step(actions)
+        assert rewards.tolist() == [1.0, 1.0] and terminated.all()
+    finally:
+        envs.close()
+
+
+def test_constructor_refuses_bad_configuration(browser):
+    with pytest.raises(ValueError, match="unknown browser task"):
+        BrowserEnv("click-everything", browser=browser)
+    with pytest.raises(ValueError, match="difficulty"):
+        BrowserEnv("click-button", difficulty="extreme", browser=browser)
+    with pytest.raises(ValueError, match="action_set"):
+        BrowserEnv("click-button", action_set="telepathy", browser=browser)
