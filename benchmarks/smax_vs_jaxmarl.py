@@ -1,0 +1,136 @@
+"""Throughput of arenax's SMAX against JaxMARL's SMAX (HeuristicEnemySMAX), side by side in one process.
+
+Both run uniformly random valid actions against their heuristic opponent under
+`jit` + `vmap` + `lax.scan` with auto-reset; every observation, world state and
+reward is summed into the scan's carry so that nothing is optimised away.
+Reports environment steps per CPU second of the process (median of
+`--repeats` timed calls after compilation; CPU time, not wall time, so that
+other jobs on a shared machine do not skew it), their ratio, compile CPU
+seconds and the bytes of state per environment.
+
+    .venv/bin/python benchmarks/smax_vs_jaxmarl.py --maps 3m 2s3z 27m_vs_30m --num-envs 1 16 256 1024 4096
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import arenax
+from arenax.wrappers import AutoReset, Vectorize
+
+
+def tree_bytes(tree) -> int:
+    return int(sum(np.asarray(leaf).nbytes for leaf in jax.tree_util.tree_leaves(tree)))
+
+
+def arenax_rollout(map_name: str, num_envs: int, length: int):
+    """(init, rollout) of arenax's SMAX: `rollout(carry) -> carry` runs `length` steps of `num_envs` environments."""
+    env = arenax.make(f"SMAX-{map_name}-v0")
+    vec = Vectorize(AutoReset(env), num_envs)
+
+    def init(key):
+        state, ts = vec.reset(key)
+        return state, ts, key, jnp.float32(0.0)
+
+    def rollout(carry):
+        def body(carry, _):
+            state, ts, key, total = carry
+            key, action_key = jax.random.split(key)
+            action = vec.sample_action(action_key, ts)
+            state, ts = vec.step(state, action)
+            total = total + jnp.sum(ts.obs) + jnp.sum(ts.info["world_state"]) + jnp.sum(ts.reward)
+            return (state, ts, key, total), None
+
+        return jax.lax.scan(body, carry, None, length)[0]
+
+    single, _ = env.reset(jax.random.PRNGKey(0))
+    return init, rollout, (tree_bytes(single.replace(params=None)), tree_bytes(single.params))
+
+
+def jaxmarl_rollout(map_name: str, num_envs: int, length: int):
+    """The same for JaxMARL's `HeuristicEnemySMAX` (its `step` auto-resets)."""
+    import jaxmarl
+    from jaxmarl.environments.smax import map_name_to_scenario
+
+    env = jaxmarl.make("HeuristicEnemySMAX", scenario=map_name_to_scenario(map_name))
+    agents = env.agents
+
+    def init(key):
+        obs, state = jax.vmap(env.reset)(jax.random.split(key, num_envs))
+        return state, key, jnp.float32(0.0)
+
+    def rollout(carry):
+        def body(carry, _):
+            state, key, total = carry
+            key, action_key, step_key = jax.random.split(key, 3)
+            avail = jax.vmap(env.get_avail_actions)(state)
+            keys = jax.random.split(action_key, len(agents))
+            actions = {
+                agent: jax.random.categorical(k, jnp.where(avail[agent] > 0, 0.0, -jnp.inf), axis=-1)
+                for agent, k in zip(agents, keys)
+            }
+            obs, state, reward, _, _ = jax.vmap(env.step)(jax.random.split(step_key, num_envs), state, actions)
+            total = total + sum(jnp.sum(o) for o in obs.values()) + sum(jnp.sum(r) for r in reward.values())
+            return (state, key, total), None
+
+        return jax.lax.scan(body, carry, None, length)[0]
+
+    _, single = env.reset(jax.random.PRNGKey(0))
+    return init, rollout, (tree_bytes(single), 0)
+
+
+def measure(make, map_name: str, num_envs: int, length: int, repeats: int) -> dict:
+    init, rollout, bytes_per_env = make(map_name, num_envs, length)
+    carry = jax.jit(init)(jax.random.PRNGKey(0))
+    start = time.process_time()
+    compiled = jax.jit(rollout).lower(carry).compile()
+    compile_s = time.process_time() - start
+    carry = jax.block_until_ready(compiled(carry))
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        carry = jax.block_until_ready(compiled(carry))
+        times.append(time.process_time() - start)
+    return {
+        "steps_per_s": num_envs * length / statistics.median(times),
+        "compile_s": compile_s,
+        "bytes_per_env": bytes_per_env,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--maps", nargs="+", default=["3m", "2s3z", "27m_vs_30m"])
+    parser.add_argument("--num-envs", nargs="+", type=int, default=[1, 16, 256, 1024, 4096])
+    parser.add_argument("--env-steps", type=int, default=2048, help="environment steps per timed call (batch x scan length)")
+    parser.add_argument("--min-length", type=int, default=8, help="shortest scan")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print(f"jax {jax.__version__} on {jax.devices()[0].platform}; median of {args.repeats}")
+    print("| map | envs | arenax steps/CPU-s | JaxMARL steps/CPU-s | ratio | arenax compile CPU s | JaxMARL compile CPU s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    sizes = {}
+    for map_name in args.maps:
+        for num_envs in args.num_envs:
+            length = max(args.min_length, args.env_steps // num_envs)
+            ours = measure(arenax_rollout, map_name, num_envs, length, args.repeats)
+            theirs = measure(jaxmarl_rollout, map_name, num_envs, length, args.repeats)
+            sizes[map_name] = (*ours["bytes_per_env"], theirs["bytes_per_env"][0])
+            print(
+                f"| {map_name} | {num_envs} | {ours['steps_per_s']:,.0f} | {theirs['steps_per_s']:,.0f} | "
+                f"{ours['steps_per_s'] / theirs['steps_per_s']:.1f}x | {ours['compile_s']:.1f} | {theirs['compile_s']:.1f} |",
+                flush=True,
+            )
+    print("\n| map | arenax state bytes/env (+ params) | JaxMARL state bytes/env |\n| --- | ---: | ---: |")
+    for map_name, (ours, params, theirs) in sizes.items():
+        print(f"| {map_name} | {ours:,} (+ {params:,}) | {theirs:,} |")
+
+
+if __name__ == "__main__":
+    main()
