@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml
 install: system $(STAMP)
 
 demo: install
-	$(VENV)/bin/arenax demo
+	$(VENV)/bin/arenax bench demo --out runs/demo
 
 test: install
 	$(PY) -m pytest -n 2 --dist loadfile -q
