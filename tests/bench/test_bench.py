@@ -48,7 +48,9 @@ def finished(tiny_suite, tmp_path_factory):
 
 
 def test_packaged_suites_load_and_errors_name_the_problem(tmp_path):
-    assert {"demo", "memory"} <= set(packaged_suites())
+    assert {"demo", "memory", "marl", "fight"} <= set(packaged_suites())
+    for name in packaged_suites():
+        assert load_suite(name).jobs, name
     demo = load_suite("demo")
     assert {job.backbone for job in demo.sections["memory"]} == {"mlp", "gru", "s5", "lru", "transnormer"}
     with pytest.raises(ValueError, match="unknown suite 'nope'; packaged suites: .*demo"):
