@@ -27,20 +27,17 @@ def section_records(suite: Suite, out: str | Path, section: str) -> list:
     return records
 
 
-def score_suite(suite: Suite, out: str | Path, *, reps: int = 2000, seed: int = 0) -> dict[str, Report]:
-    """Section name -> its report: IQM, mean, median, optimality gap, profiles, improvement, curves."""
-    reports = {}
-    for section in suite.sections:
-        args = default_arguments([str(out)], "--reps", str(reps), "--seed", str(seed), "--normalize", suite.normalize)
-        reports[section] = score_records(section_records(suite, out, section), args)
-    return reports
+def score_suite(suite: Suite, out: str | Path, records: dict[str, list], *, reps: int = 2000, seed: int = 0) -> dict[str, Report]:
+    """Section name -> its report (IQM, mean, median, optimality gap, profiles, improvement, curves) of its `records`."""
+    args = default_arguments([str(out)], "--reps", str(reps), "--seed", str(seed), "--normalize", suite.normalize)
+    return {section: score_records(records[section], args) for section in suite.sections}
 
 
-def per_run_rows(suite: Suite, out: str | Path) -> list[dict]:
+def per_run_rows(records: dict[str, list]) -> list[dict]:
     """One row per (section, algorithm, task, seed): the run's final (normalized) score."""
     rows = []
-    for section in suite.sections:
-        for algorithm, matrix in final_scores(section_records(suite, out, section)).items():
+    for section, logged in records.items():
+        for algorithm, matrix in final_scores(logged).items():
             for t, task in enumerate(matrix.tasks):
                 for r, value in enumerate(matrix.task_runs(t)):
                     seed = matrix.seeds[t][r] if matrix.seeds is not None else str(r)
@@ -66,8 +63,9 @@ def task_table(rows: list[dict], normalized: bool) -> tuple[str, list[str], list
 def write_suite_report(suite: Suite, out: str | Path, *, reps: int = 2000, seed: int = 0, with_plots: bool = True) -> dict[str, Path]:
     """Writes report.html, report.md, estimates.{json,csv}, scores.{json,csv} and plots into `out`."""
     out = Path(out)
-    rows = per_run_rows(suite, out)
-    reports = score_suite(suite, out, reps=reps, seed=seed)
+    records = {section: section_records(suite, out, section) for section in suite.sections}
+    rows = per_run_rows(records)
+    reports = score_suite(suite, out, records, reps=reps, seed=seed)
     table = task_table(rows, suite.normalize != "none")
     written = write_sectioned_report(out, f"arenax bench {suite.name}", reports, [table], with_plots=with_plots)
     written["scores_json"] = write_json(out / SCORES_JSON, {"suite": suite.name, "normalize": suite.normalize, "scores": rows})
