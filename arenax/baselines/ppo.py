@@ -47,7 +47,7 @@ from arenax.agents.policy import ActorCritic
 from arenax.baselines import run_log
 from arenax.baselines.checkpoint import Checkpointer
 from arenax.baselines.encoding import num_discrete_actions, observation_encoder
-from arenax.core import make, spec
+from arenax.core import Environment, make, spec
 from arenax.wrappers import AutoReset, EpisodeStatistics, Vectorize
 
 ALGORITHMS = ("ppo", "ippo", "mappo")
@@ -144,20 +144,23 @@ class PPOConfig:
 # Environment and network
 
 
-def make_env(env_id: str, num_envs: int, algorithm: str = "ppo") -> Vectorize:
+def make_env(env_id: str, num_envs: int, algorithm: str = "ppo", env: Environment | None = None) -> Vectorize:
     """`num_envs` auto-resetting copies of a JAX environment that report episode returns.
 
     `algorithm` must suit the environment: ppo a single-agent one, ippo and
-    mappo a multi-agent one (mappo also needs `info["world_state"]`).
+    mappo a multi-agent one (mappo also needs `info["world_state"]`). `env`,
+    when given, is trained instead of the registered `env_id` (which then
+    only names the run): a wrapped or otherwise customised JAX environment.
     """
-    row = spec(env_id)
-    if row.kind != "jax":
-        raise ValueError(f"PPO trains JAX environments only; {env_id!r} is a {row.kind!r} environment")
-    if row.multi_agent and algorithm not in MULTI_AGENT_ALGORITHMS:
+    if env is None:
+        row = spec(env_id)
+        if row.kind != "jax":
+            raise ValueError(f"PPO trains JAX environments only; {env_id!r} is a {row.kind!r} environment")
+        env = make(env_id)
+    if env.is_multi_agent and algorithm not in MULTI_AGENT_ALGORITHMS:
         raise ValueError(f"{env_id!r} is multi-agent; train it with ippo or mappo, not {algorithm}")
-    if not row.multi_agent and algorithm in MULTI_AGENT_ALGORITHMS:
+    if not env.is_multi_agent and algorithm in MULTI_AGENT_ALGORITHMS:
         raise ValueError(f"{env_id!r} is single-agent; train it with ppo, not {algorithm}")
-    env = make(env_id)
     if env.reward_space is not None:
         raise ValueError(f"{env_id!r} has vector rewards {env.reward_space}; this PPO needs a scalar reward")
     return Vectorize(EpisodeStatistics(AutoReset(env)), num_envs)
@@ -265,9 +268,9 @@ def masked_logits(logits: jax.Array, mask: jax.Array) -> jax.Array:
 class PPO:
     """The pure functions of one PPO run: `init(key)` and `chunk(state)`, both for one seed (vmap them)."""
 
-    def __init__(self, config: PPOConfig):
+    def __init__(self, config: PPOConfig, env: Environment | None = None):
         self.config = config
-        self.env = make_env(config.env_id, config.num_envs, config.algorithm)
+        self.env = make_env(config.env_id, config.num_envs, config.algorithm, env)
         single = self.env.env
         self.num_agents = single.num_agents
         self.rows = config.num_envs * self.num_agents
@@ -559,9 +562,11 @@ class Trainer:
 
     config: PPOConfig
     devices: list[Any] | None = None
+    env: Environment | None = None
+    """Trained instead of the registered `config.env_id` when given (see `make_env`)."""
 
     def __post_init__(self):
-        self.ppo = PPO(self.config)
+        self.ppo = PPO(self.config, self.env)
         devices = list(self.devices or jax.devices())
         if self.config.num_envs % len(devices):
             raise ValueError(
@@ -657,6 +662,7 @@ def train(
     progress: bool = False,
     devices: list[Any] | None = None,
     on_chunk: Callable[[int, list[dict]], None] | None = None,
+    env: Environment | None = None,
 ) -> TrainResult:
     """Trains `config.num_seeds` seeds at once; with `out`, logs to and resumes from that run folder.
 
@@ -664,9 +670,10 @@ def train(
     `checkpoints/`. A run restarted on a folder with a checkpoint continues
     from it, drops any metrics lines written after it, and ends exactly as an
     uninterrupted run would. `on_chunk(chunk_index, records)` is called after
-    each chunk with that chunk's metrics lines (one per seed).
+    each chunk with that chunk's metrics lines (one per seed). `env` replaces
+    the registered `config.env_id` (see `make_env`).
     """
-    trainer = Trainer(config, devices)
+    trainer = Trainer(config, devices, env)
     run_folders = [Path(out) / str(seed) for seed in config.seeds] if out is not None else []
     checkpointer = Checkpointer(Path(out) / "checkpoints") if out is not None else None
     state, done_chunks = None, 0
