@@ -72,10 +72,31 @@ def train_and_score(algorithm: str, config, dataset_id: str, seeds: list[int], e
     }
 
 
-def run(args: argparse.Namespace) -> int:
+def write_run_folders(out, algorithm: str, config, dataset_id: str, seeds: list[int], result: dict) -> None:
+    """One run folder per seed under `out` (`<seed>/config.json`, `<seed>/metrics.jsonl`) from `train_and_score`'s result."""
     from pathlib import Path
 
     from arenax.baselines import run_log
+
+    for seed, episode_return, score in zip(seeds, result["returns"], result["normalized_scores"]):
+        folder = Path(out) / str(seed)
+        run_log.write_config(
+            folder,
+            {
+                "algorithm": algorithm,
+                "env_id": result["env_id"],
+                "backbone": "mlp",
+                "seed": seed,
+                "dataset": dataset_id,
+                algorithm: dataclasses.asdict(config),
+            },
+        )
+        run_log.keep_metrics(folder, [])
+        run_log.append_metrics(folder, {"step": config.steps, "episode_return": episode_return, "normalized_score": score})
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
 
     try:
         config = config_from_args(args)
@@ -88,23 +109,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"arenax train: {error}", file=sys.stderr)
         return 2
     if args.out is not None:
-        for seed, episode_return, score in zip(seeds, result["returns"], result["normalized_scores"]):
-            folder = Path(args.out) / str(seed)
-            run_log.write_config(
-                folder,
-                {
-                    "algorithm": args.algorithm,
-                    "env_id": result["env_id"],
-                    "backbone": "mlp",
-                    "seed": seed,
-                    "dataset": args.dataset,
-                    args.algorithm: dataclasses.asdict(config),
-                },
-            )
-            run_log.keep_metrics(folder, [])
-            run_log.append_metrics(
-                folder, {"step": config.steps, "episode_return": episode_return, "normalized_score": score}
-            )
+        write_run_folders(Path(args.out), args.algorithm, config, args.dataset, seeds, result)
     print(json.dumps({"algorithm": args.algorithm, "dataset": args.dataset, "seeds": seeds, **result}))
     return 0
 
