@@ -1,4 +1,4 @@
-"""Benchmark suites end to end: train every (algorithm, backbone, task) job of a suite, score the runs, write one report."""
+"""Benchmark suites end to end: run every (algorithm, variant, task) job of a suite, score the runs, write one report."""
 
 from arenax.bench.report import write_suite_report
 from arenax.bench.runner import run_jobs

@@ -26,9 +26,9 @@ def _display(enabled: bool, suite, seeds: int) -> Iterator[tuple]:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from arenax.bench.runner import job_config
+    from arenax.bench.runner import job_units
 
-    chunks = {job.name: job_config(job, seeds).num_chunks for job in suite.jobs}
+    chunks = {job.name: job_units(job, seeds) for job in suite.jobs}
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -42,14 +42,14 @@ def _display(enabled: bool, suite, seeds: int) -> Iterator[tuple]:
         rows = {job.name: progress.add_task(f"  {job.name}", total=chunks[job.name], status="pending") for job in suite.jobs}
 
         def on_job(job, status: str) -> None:
-            if status == "done":
-                progress.update(rows[job.name], completed=chunks[job.name], status="done earlier")
+            if status == "done" or status.startswith("skipped"):
+                progress.update(rows[job.name], completed=chunks[job.name], status="done earlier" if status == "done" else status)
                 progress.advance(overall, chunks[job.name])
             else:
                 progress.update(rows[job.name], status=status)
 
         def on_chunk(job, chunk: int, records: list[dict]) -> None:
-            returns = [r["episode_return"] for r in records if r["episode_return"] is not None]
+            returns = [r["episode_return"] for r in records if r.get("episode_return") is not None]
             shown = f"return {sum(returns) / len(returns):.3f}" if returns else "running"
             before = progress.tasks[rows[job.name]].completed
             progress.update(rows[job.name], completed=chunk, status=shown)
@@ -63,7 +63,7 @@ def _summary(outcomes) -> None:
     from rich.table import Table
 
     table = Table(title="jobs")
-    for column in ("job", "status", "seconds", "final training return (mean over seeds)"):
+    for column in ("job", "status", "seconds", "final return (mean over seeds)"):
         table.add_column(column)
     for outcome in outcomes:
         shown = "-" if outcome.final_return is None else f"{outcome.final_return:.3f}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from arenax.bench.runner import job_folder
+from arenax.bench.runner import is_done, job_folder
 from arenax.bench.suite import Suite
 from arenax.evaluation.command import default_arguments, score_records
 from arenax.evaluation.export import write_csv, write_json
@@ -18,9 +18,16 @@ SCORES_JSON = "scores.json"
 SCORES_CSV = "scores.csv"
 
 
+DATASET_SCORE = "normalized_score"
+"""What offline runs log beside their return: D4RL's 100 * (return - random) / (expert - random)."""
+
+
 def section_records(suite: Suite, out: str | Path, section: str) -> list:
-    """The section's logged training returns, normalized as the suite says."""
+    """The section's logged returns of its finished jobs, normalized as the suite says (skipped jobs are left out)."""
     folders = [job_folder(out, job) for job in suite.sections[section]]
+    folders = [folder for folder in folders if is_done(folder)]
+    if suite.normalize == "dataset":
+        return load_records(folders, score_key=DATASET_SCORE)
     records = load_records(folders)
     if suite.normalize != "none":
         records = normalize_records(records, load_reference_table(None if suite.normalize == "arenax" else suite.normalize))
@@ -29,8 +36,9 @@ def section_records(suite: Suite, out: str | Path, section: str) -> list:
 
 def score_suite(suite: Suite, out: str | Path, records: dict[str, list], *, reps: int = 2000, seed: int = 0) -> dict[str, Report]:
     """Section name -> its report (IQM, mean, median, optimality gap, profiles, improvement, curves) of its `records`."""
-    args = default_arguments([str(out)], "--reps", str(reps), "--seed", str(seed), "--normalize", suite.normalize)
-    return {section: score_records(records[section], args) for section in suite.sections}
+    normalize = "none" if suite.normalize == "dataset" else suite.normalize
+    args = default_arguments([str(out)], "--reps", str(reps), "--seed", str(seed), "--normalize", normalize)
+    return {section: score_records(logged, args) for section, logged in records.items() if logged}
 
 
 def per_run_rows(records: dict[str, list]) -> list[dict]:
@@ -64,6 +72,7 @@ def write_suite_report(suite: Suite, out: str | Path, *, reps: int = 2000, seed:
     """Writes report.html, report.md, estimates.{json,csv}, scores.{json,csv} and plots into `out`."""
     out = Path(out)
     records = {section: section_records(suite, out, section) for section in suite.sections}
+    records = {section: logged for section, logged in records.items() if logged}
     rows = per_run_rows(records)
     reports = score_suite(suite, out, records, reps=reps, seed=seed)
     table = task_table(rows, suite.normalize != "none")

@@ -1,10 +1,10 @@
-"""Runs a suite's training jobs one after another, each one compiled program over all seeds, with resume.
+"""Runs a suite's jobs one after another, each through its kind (see `arenax.bench.kinds`), with resume.
 
-A job's folder is `<out>/runs/<task>/<algorithm>-<backbone>/` (PPO's run folder:
-`<seed>/config.json`, `<seed>/metrics.jsonl`, `checkpoints/`). A job that
-finished has `done.json` there and is never run again; a job that was
-interrupted resumes from its last checkpoint (every chunk is checkpointed), so
-that a rerun ends exactly where an uninterrupted run would.
+A job's folder is `<out>/runs/<task>/<algorithm>-<variant>/`, holding one run
+folder per seed (`<seed>/config.json`, `<seed>/metrics.jsonl`) and whatever
+the kind keeps to resume (PPO's `checkpoints/`, rollouts' per-episode lines).
+A job that finished has `done.json` there and is never run again; an
+interrupted one resumes, so that a rerun ends where an uninterrupted run would.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from arenax.baselines import ppo, run_log
+from arenax.baselines import run_log
+from arenax.bench.kinds import kind_of
 from arenax.bench.suite import Job, Suite
 
 DONE_FILE = "done.json"
@@ -26,7 +27,8 @@ class JobOutcome:
     job: Job
     folder: Path
     status: str
-    """"done" (finished before this call), "trained" (finished now), or "resumed" (finished now from a checkpoint)."""
+    """"done" (finished before this call), "trained" (finished now), "resumed" (finished now after an
+    interruption) or "skipped" (cannot run here, e.g. an LLM agent with no endpoint configured)."""
     seconds: float
     final_return: float | None
 
@@ -35,22 +37,31 @@ def job_folder(out: str | Path, job: Job) -> Path:
     return Path(out) / "runs" / job.name
 
 
-def job_config(job: Job, seeds: int) -> ppo.PPOConfig:
-    settings = {"checkpoint_every": 1, **job.config}
-    return ppo.PPOConfig(env_id=job.task, algorithm=job.algorithm, backbone=job.backbone, seed=0, num_seeds=seeds, **settings)
+def job_units(job: Job, seeds: int) -> int:
+    """How many progress units (chunks, gradient steps, episodes) the job reports."""
+    return kind_of(job.algorithm).units(job, seeds)
 
 
 def is_done(folder: Path) -> bool:
     return (folder / DONE_FILE).is_file()
 
 
-def _final_return(folder: Path, config: ppo.PPOConfig) -> float | None:
-    """The mean over seeds of the last logged training return."""
+def _final_return(folder: Path, seeds: int) -> float | None:
+    """The mean over seeds of the last logged return."""
     returns = []
-    for seed in config.seeds:
+    for seed in range(seeds):
         logged = [r["episode_return"] for r in run_log.read_metrics(folder / str(seed)) if r.get("episode_return") is not None]
         returns += logged[-1:]
     return sum(returns) / len(returns) if returns else None
+
+
+def skip_reason(job: Job) -> str | None:
+    """Why the job cannot run on this machine, or None."""
+    from arenax.bench.agents import LLM_URL, llm_configured
+
+    if job.algorithm == "scripted" and job.variant == "llm" and not llm_configured():
+        return f"no LLM endpoint: set {LLM_URL}"
+    return None
 
 
 def run_jobs(
@@ -62,18 +73,19 @@ def run_jobs(
     on_chunk: Callable[[Job, int, list[dict]], None] | None = None,
     on_job: Callable[[Job, str], None] | None = None,
 ) -> list[JobOutcome]:
-    """Trains every job of `suite` not yet done under `out`; `on_chunk(job, chunk, records)` after each chunk.
+    """Runs every job of `suite` not yet done under `out`; `on_chunk(job, units_done, records)` as it goes.
 
     `on_job(job, status)` is told "running" when a job starts and its final status when it ends.
     """
     seeds = suite.seeds if seeds is None else seeds
     outcomes = []
     for job in suite.jobs:
+        kind = kind_of(job.algorithm)
         folder = job_folder(out, job)
-        config = job_config(job, seeds)
+        settings = kind.settings(job, seeds)
         if is_done(folder):
             summary = json.loads((folder / DONE_FILE).read_text())
-            if summary["config"] != config.to_dict():
+            if summary["config"] != settings:
                 raise ValueError(
                     f"{folder} holds a finished job with other settings; use another --out for a different suite or seed count"
                 )
@@ -81,15 +93,21 @@ def run_jobs(
             if on_job is not None:
                 on_job(job, "done")
             continue
+        reason = skip_reason(job)
+        if reason is not None:
+            outcomes.append(JobOutcome(job, folder, "skipped", 0.0, None))
+            if on_job is not None:
+                on_job(job, f"skipped: {reason}")
+            continue
         if on_job is not None:
             on_job(job, "running")
         started = time.perf_counter()
-        chunk_done = None if on_chunk is None else (lambda chunk, records, job=job: on_chunk(job, chunk, records))
-        result = ppo.train(config, folder, devices=devices, on_chunk=chunk_done)
+        progress = None if on_chunk is None else (lambda done, records, job=job: on_chunk(job, done, records))
+        resumed = kind.run(job, folder, seeds, progress, devices)
         seconds = time.perf_counter() - started
-        status = "trained" if result.chunks_run == config.num_chunks else "resumed"
-        final_return = _final_return(folder, config)
-        summary = {"config": config.to_dict(), "seconds": seconds, "final_return": final_return, "status": status}
+        status = "resumed" if resumed else "trained"
+        final_return = _final_return(folder, seeds)
+        summary = {"config": settings, "seconds": seconds, "final_return": final_return, "status": status}
         run_log.write_atomically(folder / DONE_FILE, json.dumps(summary, indent=1))
         outcomes.append(JobOutcome(job, folder, status, seconds, final_return))
         if on_job is not None:

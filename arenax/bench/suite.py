@@ -1,20 +1,37 @@
-"""Benchmark suites as data: a TOML file names groups of (algorithm x backbone x task) training jobs and their settings.
+"""Benchmark suites as data: a TOML file names groups of training or rollout jobs and their settings.
 
-A suite file holds a `description`, default `seeds`, the `normalize` table
-(`"arenax"` for the packaged reference scores, a path, or `"none"`) and one or
-more `[[group]]` tables:
+A suite file holds a `description`, default `seeds`, the `normalize` setting
+(`"arenax"` for the packaged reference scores, a path to a reference table,
+`"dataset"` for the D4RL-normalized scores of offline runs, or `"none"`) and
+one or more `[[group]]` tables. The group's `algorithm` decides its kind:
 
 ```toml
-[[group]]
+[[group]]                          # PPO family: ppo, ippo, mappo
 section = "memory"                 # groups of one section are compared with each other
-algorithm = "ppo"                  # ppo, ippo or mappo
+algorithm = "ppo"
 backbones = ["mlp", "gru", "s5"]
 tasks = ["RepeatFirst-easy-v0"]
 [group.config]                     # any PPOConfig field but env_id, algorithm, backbone, seed, num_seeds
 total_timesteps = 200000
+
+[[group]]                          # offline: bc, iql, cql on a generated dataset of each task
+section = "offline"
+algorithm = "iql"
+tasks = ["CartPole-v1"]
+tier = "medium"                    # the dataset tier (default medium); one tier per section
+[group.config]                     # learner fields, plus eval_steps, dataset_steps, dataset_seed, behaviour_timesteps
+steps = 5000
+
+[[group]]                          # scripted: agents rolled out on browser and OS tasks
+section = "web"
+algorithm = "scripted"
+policies = ["oracle", "random", "llm"]   # llm runs when ARENAX_LLM_BASE_URL is set
+tasks = ["web-click-button-v0"]
+[group.config]
+episodes = 20
 ```
 
-Every algorithm of a section must train on every task of that section, so
+Every algorithm of a section must run on every task of that section, so
 that the section scores as one comparison.
 """
 
@@ -28,24 +45,26 @@ from pathlib import Path
 from typing import Any
 
 PACKAGED = "arenax.bench.suites"
-FIXED_FIELDS = ("env_id", "algorithm", "backbone", "seed", "num_seeds")
-"""PPOConfig fields that a job sets itself; a group's config may not."""
 
 
 @dataclass(frozen=True)
 class Job:
-    """One training program: an algorithm with one backbone on one task, all seeds vmapped inside it."""
+    """One job: an algorithm in one variant on one task, over all seeds.
+
+    The variant is the backbone of a PPO-family job, the dataset tier of an
+    offline one, the agent of a scripted rollout.
+    """
 
     section: str
     algorithm: str
-    backbone: str
+    variant: str
     task: str
     config: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
-        """`<task>/<algorithm>-<backbone>`, also the job's folder under the suite's output folder."""
-        return f"{self.task}/{self.algorithm}-{self.backbone}"
+        """`<task>/<algorithm>-<variant>`, also the job's folder under the suite's output folder."""
+        return f"{self.task}/{self.algorithm}-{self.variant}"
 
 
 @dataclass(frozen=True)
@@ -91,9 +110,6 @@ def load_suite(name_or_path: str | Path) -> Suite:
 
 def parse_suite(name: str, data: dict[str, Any], where: str) -> Suite:
     """Checks a parsed suite and expands its groups into jobs; every problem is a ValueError naming `where`."""
-    from arenax.baselines.ppo import ALGORITHMS, PPOConfig
-    from arenax.core import spec
-
     unknown = set(data) - {"description", "seeds", "normalize", "group"}
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
@@ -103,29 +119,49 @@ def parse_suite(name: str, data: dict[str, Any], where: str) -> Suite:
     seeds = data.get("seeds", 3)
     if not isinstance(seeds, int) or seeds < 1:
         raise ValueError(f"{where}: seeds must be a positive integer, got {seeds!r}")
-    config_fields = {f.name for f in dataclasses.fields(PPOConfig)} - set(FIXED_FIELDS)
+    normalize = str(data.get("normalize", "arenax"))
     jobs = []
     for number, group in enumerate(groups, start=1):
-        here = f"{where}, group {number}"
-        missing = {"section", "algorithm", "backbones", "tasks"} - set(group)
-        if missing:
-            raise ValueError(f"{here}: missing {sorted(missing)}")
-        extra = set(group) - {"section", "algorithm", "backbones", "tasks", "config"}
-        if extra:
-            raise ValueError(f"{here}: unknown keys {sorted(extra)}")
-        if group["algorithm"] not in ALGORITHMS:
-            raise ValueError(f"{here}: algorithm must be one of {', '.join(ALGORITHMS)}, got {group['algorithm']!r}")
-        config = dict(group.get("config", {}))
-        bad = set(config) - config_fields
-        if bad:
-            raise ValueError(f"{here}: config keys {sorted(bad)} are not settable; choose from {sorted(config_fields)}")
-        for task in group["tasks"]:
-            task_id = spec(task).id
-            for backbone in group["backbones"]:
-                jobs.append(Job(str(group["section"]), group["algorithm"], str(backbone), task_id, config))
-    suite = Suite(name, str(data.get("description", "")), seeds, str(data.get("normalize", "arenax")), tuple(jobs))
+        jobs += _group_jobs(group, f"{where}, group {number}")
+    suite = Suite(name, str(data.get("description", "")), seeds, normalize, tuple(jobs))
     _check_jobs(suite, where)
     return suite
+
+
+def _group_jobs(group: dict[str, Any], here: str) -> list[Job]:
+    from arenax.bench.kinds import kind_of
+    from arenax.core import spec
+
+    if "algorithm" not in group:
+        raise ValueError(f"{here}: missing ['algorithm']")
+    try:
+        kind = kind_of(group["algorithm"])
+    except ValueError as error:
+        raise ValueError(f"{here}: {error}") from None
+    required = {"section", "algorithm", "tasks"} | ({kind.VARIANTS} if kind.VARIANTS else set())
+    missing = required - set(group)
+    if missing:
+        raise ValueError(f"{here}: missing {sorted(missing)}")
+    extra = set(group) - required - {"config", *kind.GROUP_KEYS}
+    if extra:
+        raise ValueError(f"{here}: unknown keys {sorted(extra)} for a {group['algorithm']} group")
+    config = dict(group.get("config", {}))
+    bad = set(config) - kind.settable()
+    if bad:
+        raise ValueError(f"{here}: config keys {sorted(bad)} are not settable; choose from {sorted(kind.settable())}")
+    try:
+        variants = kind.variants(group)
+    except ValueError as error:
+        raise ValueError(f"{here}: {error}") from None
+    jobs = []
+    for task in group["tasks"]:
+        row = spec(task)
+        try:
+            kind.check_task(row.id, row)
+        except ValueError as error:
+            raise ValueError(f"{here}: {error}") from None
+        jobs += [Job(str(group["section"]), group["algorithm"], variant, row.id, config) for variant in variants]
+    return jobs
 
 
 def _check_jobs(suite: Suite, where: str) -> None:
@@ -135,8 +171,8 @@ def _check_jobs(suite: Suite, where: str) -> None:
         raise ValueError(f"{where}: jobs appear twice: {repeated}")
     for section, jobs in suite.sections.items():
         tasks = {job.task for job in jobs}
-        for algorithm in {f"{job.algorithm}-{job.backbone}" for job in jobs}:
-            covered = {job.task for job in jobs if f"{job.algorithm}-{job.backbone}" == algorithm}
+        for algorithm in {f"{job.algorithm}-{job.variant}" for job in jobs}:
+            covered = {job.task for job in jobs if f"{job.algorithm}-{job.variant}" == algorithm}
             if covered != tasks:
                 raise ValueError(
                     f"{where}: in section {section!r}, {algorithm} lacks tasks {sorted(tasks - covered)};"

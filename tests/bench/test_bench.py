@@ -52,7 +52,7 @@ def test_packaged_suites_load_and_errors_name_the_problem(tmp_path):
     for name in packaged_suites():
         assert load_suite(name).jobs, name
     demo = load_suite("demo")
-    assert {job.backbone for job in demo.sections["memory"]} == {"mlp", "gru", "s5", "lru", "transnormer"}
+    assert {job.variant for job in demo.sections["memory"]} == {"mlp", "gru", "s5", "lru", "transnormer"}
     with pytest.raises(ValueError, match="unknown suite 'nope'; packaged suites: .*demo"):
         load_suite("nope")
     bad = tmp_path / "bad.toml"

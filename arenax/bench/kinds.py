@@ -1,0 +1,29 @@
+"""The kinds of job a suite can hold, by algorithm: PPO-family training, offline training, scripted rollouts.
+
+Each kind is a module with `ALGORITHMS`, `VARIANTS` (the group key listing
+a job's variants, e.g. "backbones"), `GROUP_KEYS` (further keys a group may
+set), `variants(group)`, `settable()`, `units(job, seeds)`, `settings(job,
+seeds)` and `run(job, folder, seeds, on_progress, devices)`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def kinds() -> list[ModuleType]:
+    from arenax.bench import offline_jobs, ppo_jobs, rollout_jobs
+
+    return [ppo_jobs, offline_jobs, rollout_jobs]
+
+
+def algorithms() -> list[str]:
+    return [name for kind in kinds() for name in kind.ALGORITHMS]
+
+
+def kind_of(algorithm: str) -> ModuleType:
+    """The module that runs jobs of `algorithm`; a ValueError lists the known algorithms."""
+    for kind in kinds():
+        if algorithm in kind.ALGORITHMS:
+            return kind
+    raise ValueError(f"algorithm must be one of {', '.join(algorithms())}, got {algorithm!r}")
