@@ -13,6 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("suite", help="a packaged suite (demo, memory, marl, ...) or a path to a suite .toml file")
     parser.add_argument("--seeds", type=int, help="seeds per job, vmapped in one program (default: the suite's)")
     parser.add_argument("--out", type=Path, help="output folder (default runs/<suite>)")
+    parser.add_argument("--devices", type=int, help="JAX devices that share each training job's environments (default: all)")
+    parser.add_argument("--workers", type=int, default=1, help="processes playing browser and OS episodes in parallel (default 1)")
     parser.add_argument("--reps", type=int, default=2000, help="bootstrap replicates of the report (default 2000)")
     parser.add_argument("--no-plots", action="store_true", help="write no PNG plots")
     parser.add_argument("--no-progress", action="store_true", help="no progress display")
@@ -71,6 +73,18 @@ def _summary(outcomes) -> None:
     Console(stderr=True).print(table)
 
 
+def _devices(count: int | None) -> list | None:
+    """The first `count` of `jax.devices()`, or None (all of them)."""
+    if count is None:
+        return None
+    import jax
+
+    available = jax.devices()
+    if not 1 <= count <= len(available):
+        raise ValueError(f"--devices must be between 1 and {len(available)} (the devices JAX sees), got {count}")
+    return available[:count]
+
+
 def run(args: argparse.Namespace) -> int:
     from arenax.bench.report import write_suite_report
     from arenax.bench.runner import run_jobs
@@ -81,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
         suite = load_suite(args.suite)
         if args.seeds is not None and args.seeds < 1:
             raise ValueError(f"--seeds must be at least 1, got {args.seeds}")
+        if args.workers < 1:
+            raise ValueError(f"--workers must be at least 1, got {args.workers}")
+        devices = _devices(args.devices)
     except (ValueError, UnknownEnvironmentError) as error:
         print(f"arenax bench: {error}", file=sys.stderr)
         return 2
@@ -88,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     seeds = args.seeds or suite.seeds
     try:
         with _display(not args.no_progress and sys.stderr.isatty(), suite, seeds) as (on_job, on_chunk):
-            outcomes = run_jobs(suite, out, seeds, on_job=on_job, on_chunk=on_chunk)
+            outcomes = run_jobs(suite, out, seeds, devices=devices, on_job=on_job, on_chunk=on_chunk, workers=args.workers)
         _summary(outcomes)
         written = write_suite_report(suite, out, reps=args.reps, with_plots=not args.no_plots)
     except ValueError as error:

@@ -3,7 +3,7 @@
 Each kind is a module with `ALGORITHMS`, `VARIANTS` (the group key listing
 a job's variants, e.g. "backbones"), `GROUP_KEYS` (further keys a group may
 set), `variants(group)`, `settable()`, `units(job, seeds)`, `settings(job,
-seeds)` and `run(job, folder, seeds, on_progress, devices)`.
+seeds)` and `run(job, folder, seeds, on_progress, devices, workers)`.
 """
 
 from __future__ import annotations

@@ -75,7 +75,14 @@ def settings(job: Job, seeds: int) -> dict[str, Any]:
     return {"algorithm": job.algorithm, "dataset": dataset(job), "seeds": seeds, **own, **dataclasses.asdict(learner)}
 
 
-def run(job: Job, folder: Path, seeds: int, on_progress: Callable[[int, list[dict]], None] | None, devices=None) -> bool:
+def run(
+    job: Job,
+    folder: Path,
+    seeds: int,
+    on_progress: Callable[[int, list[dict]], None] | None,
+    devices=None,
+    workers: int = 1,
+) -> bool:
     """Generates the dataset if missing, trains and scores every seed; never resumes (returns False)."""
     from arenax.baselines.offline.command import train_and_score, write_run_folders
     from arenax.datasets.generation import generate

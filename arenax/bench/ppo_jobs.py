@@ -43,7 +43,14 @@ def settings(job: Job, seeds: int) -> dict[str, Any]:
     return config(job, seeds).to_dict()
 
 
-def run(job: Job, folder: Path, seeds: int, on_progress: Callable[[int, list[dict]], None] | None, devices=None) -> bool:
+def run(
+    job: Job,
+    folder: Path,
+    seeds: int,
+    on_progress: Callable[[int, list[dict]], None] | None,
+    devices=None,
+    workers: int = 1,
+) -> bool:
     """Trains (or resumes) the job; True when it started from a checkpoint."""
     run_config = config(job, seeds)
     result = ppo.train(run_config, folder, devices=devices, on_chunk=on_progress)

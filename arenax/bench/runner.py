@@ -72,10 +72,13 @@ def run_jobs(
     devices: list[Any] | None = None,
     on_chunk: Callable[[Job, int, list[dict]], None] | None = None,
     on_job: Callable[[Job, str], None] | None = None,
+    workers: int = 1,
 ) -> list[JobOutcome]:
     """Runs every job of `suite` not yet done under `out`; `on_chunk(job, units_done, records)` as it goes.
 
-    `on_job(job, status)` is told "running" when a job starts and its final status when it ends.
+    `on_job(job, status)` is told "running" when a job starts and its final
+    status when it ends. `devices` share each training job's environments;
+    `workers` processes play the episodes of each rollout job.
     """
     seeds = suite.seeds if seeds is None else seeds
     outcomes = []
@@ -103,7 +106,7 @@ def run_jobs(
             on_job(job, "running")
         started = time.perf_counter()
         progress = None if on_chunk is None else (lambda done, records, job=job: on_chunk(job, done, records))
-        resumed = kind.run(job, folder, seeds, progress, devices)
+        resumed = kind.run(job, folder, seeds, progress, devices, workers)
         seconds = time.perf_counter() - started
         status = "resumed" if resumed else "trained"
         final_return = _final_return(folder, seeds)

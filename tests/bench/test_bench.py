@@ -116,3 +116,52 @@ def test_an_interrupted_bench_resumes_to_the_same_scores(tiny_suite, finished, t
 def test_command_line_reports_bad_input(capsys):
     assert main(["bench", "nope"]) == 2
     assert "unknown suite 'nope'" in capsys.readouterr().err
+
+
+
+TWO_DEVICES = """
+import json, sys
+from arenax.cli import main
+suite, out = sys.argv[1], sys.argv[2]
+for devices in ("1", "2"):
+    assert main(["bench", suite, "--devices", devices, "--out", f"{out}/{devices}", "--reps", "50", "--no-plots", "--no-progress"]) == 0
+"""
+
+
+def _scores(folder):
+    return json.loads((folder / "scores.json").read_text())["scores"]
+
+
+def test_two_devices_score_as_one_device(tmp_path):
+    """The same suite on one device and on two devices of one process."""
+    import os
+    import subprocess
+    import sys
+
+    import jax
+
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY.replace('backbones = ["mlp", "gru"]', 'backbones = ["mlp"]').replace('"CartPole-v1", "TMaze-easy-v0"', '"TMaze-easy-v0"'))
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "JAX_COMPILATION_CACHE_DIR": str(jax.config.jax_compilation_cache_dir)}
+    local = subprocess.run(
+        [sys.executable, "-c", TWO_DEVICES, str(path), str(tmp_path)],
+        env={**env, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}, capture_output=True, text=True, timeout=600,
+    )
+    assert local.returncode == 0, local.stderr[-3000:]
+    one, two = _scores(tmp_path / "1"), _scores(tmp_path / "2")
+    assert [(row["task"], row["seed"]) for row in one] == [(row["task"], row["seed"]) for row in two] == [
+        ("TMaze-easy-v0", "0"),
+        ("TMaze-easy-v0", "1"),
+    ]
+    np.testing.assert_allclose([row["score"] for row in two], [row["score"] for row in one], rtol=1e-4, atol=1e-6)
+
+
+def test_importing_arenax_starts_no_jax_backend():
+    """Importing arenax must leave the choice of devices (XLA flags, jax.distributed.initialize) to the caller."""
+    import subprocess
+    import sys
+
+    probe = "import arenax.cli, arenax.bench.command\nfrom jax._src import xla_bridge\nprint(len(xla_bridge._backends))"
+    finished = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip() == "0"

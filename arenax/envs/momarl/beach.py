@@ -11,7 +11,7 @@ from gymnasium import spaces
 from arenax.core import Environment, EnvState, TimeStep
 from arenax.envs.momarl.render import BLACK, SAND, SEA, canvas, fill, palette
 
-MOVES = jnp.array([-1, 0, 1], jnp.int32)
+MOVES = np.array([-1, 0, 1], np.int32)
 """Actions 0, 1, 2: one section to the left, stay, one section to the right."""
 
 
@@ -153,7 +153,7 @@ class MOBeach(Environment[BeachState, BeachParams]):
         return state, self._timestep(state, self._counts(state), self.zero_reward(), jnp.bool_(False))
 
     def step_env(self, key, state, action, params):
-        sections = jnp.clip(state.sections + MOVES[action.astype(jnp.int32)], 0, self.sections - 1)
+        sections = jnp.clip(state.sections + jnp.asarray(MOVES)[action.astype(jnp.int32)], 0, self.sections - 1)
         state = state.replace(time=state.time + 1, sections=sections)
         counts = self._counts(state)
         occupation = capacity_reward(counts.sum(axis=1), params.capacity)

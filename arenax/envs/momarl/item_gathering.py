@@ -25,7 +25,7 @@ DEFAULT_MAP = np.array(
 )
 """MOMAland's default map: 1 marks an agent's start, values above 1 are item kinds (here 3 kinds)."""
 
-MOVES = jnp.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1]], jnp.int32)
+MOVES = np.array([[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1]], np.int32)
 """Actions 0-4: stay, up, down, left, right."""
 
 
@@ -166,7 +166,7 @@ class MOItemGathering(Environment[ItemGatheringState, ItemGatheringParams]):
     def step_env(self, key, state, action, params):
         priority, pickup_draw = jax.random.uniform(key, (2, self.num_agents))
         limits = jnp.array([self.height - 1, self.width - 1])
-        proposed = jnp.clip(state.positions + MOVES[action.astype(jnp.int32)], 0, limits)
+        proposed = jnp.clip(state.positions + jnp.asarray(MOVES)[action.astype(jnp.int32)], 0, limits)
         positions = resolve_collisions(state.positions, proposed, priority)
         found = state.items[positions[:, 0], positions[:, 1]]
         chance = params.pickup_probabilities[jnp.maximum(found - 1, 0)]
