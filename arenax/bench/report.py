@@ -69,14 +69,19 @@ def task_table(rows: list[dict], normalized: bool) -> tuple[str, list[str], list
 
 
 def write_suite_report(suite: Suite, out: str | Path, *, reps: int = 2000, seed: int = 0, with_plots: bool = True) -> dict[str, Path]:
-    """Writes report.html, report.md, estimates.{json,csv}, scores.{json,csv} and plots into `out`."""
+    """Writes report.html, report.md, estimates.{json,csv}, scores.{json,csv} and plots into `out`.
+
+    Fight-ladder sections add a ratings table per character (`arenax.bench.tournament`).
+    """
+    from arenax.bench.tournament import ladder_tables
+
     out = Path(out)
     records = {section: section_records(suite, out, section) for section in suite.sections}
     records = {section: logged for section, logged in records.items() if logged}
     rows = per_run_rows(records)
     reports = score_suite(suite, out, records, reps=reps, seed=seed)
-    table = task_table(rows, suite.normalize != "none")
-    written = write_sectioned_report(out, f"arenax bench {suite.name}", reports, [table], with_plots=with_plots)
+    tables = [task_table(rows, suite.normalize != "none"), *ladder_tables(suite, out, reps=reps, seed=seed)]
+    written = write_sectioned_report(out, f"arenax bench {suite.name}", reports, tables, with_plots=with_plots)
     written["scores_json"] = write_json(out / SCORES_JSON, {"suite": suite.name, "normalize": suite.normalize, "scores": rows})
     written["scores_csv"] = write_csv(out / SCORES_CSV, rows)
     return written

@@ -148,3 +148,40 @@ def test_offline_jobs_generate_their_dataset_once_and_report_normalized_scores(m
         for seed in range(2)
     }
     assert {(row["algorithm"].split("-")[0], row["seed"]): row["score"] for row in scores} == pytest.approx(logged)
+
+
+FIGHT = """
+description = "a few PPO updates on the fight ladder"
+seeds = 2
+normalize = "none"
+
+[[group]]
+section = "fight"
+algorithm = "ppo"
+backbones = ["mlp"]
+tasks = ["FightLadder-Ryn-v0"]
+[group.config]
+total_timesteps = 512
+num_envs = 4
+num_minibatches = 2
+rollout_length = 32
+updates_per_chunk = 2
+features = 16
+"""
+
+
+def test_a_fight_ladder_report_rates_every_seed_and_the_scripted_fighters(tmp_path, monkeypatch):
+    import arenax.bench.tournament as tournament
+
+    monkeypatch.setattr(tournament, "MATCH_STEPS", 40)
+    suite = _suite(tmp_path, "fight", FIGHT)
+    out = tmp_path / "out"
+    run_jobs(suite, out)
+    tables = tournament.ladder_tables(suite, out, matches=4, reps=50)
+    assert len(tables) == 1
+    title, header, rows = tables[0]
+    assert "ryn against ryn" in title and header[:3] == ["player", "Bradley-Terry [95%]", "Elo [95%]"]
+    names = {row[0] for row in rows}
+    assert names == {"ppo-mlp seed 0", "ppo-mlp seed 1", "idle", "random", "easy", "medium", "hard"}
+    mean_scores = [float(row[3]) for row in rows]
+    assert abs(sum(mean_scores) / len(mean_scores) - 0.5) < 1e-6, "every match gives one side s and the other 1 - s"
