@@ -1,7 +1,8 @@
-"""Flat float32 vectors from observations and the number of actions from action spaces, for the baselines' networks."""
+"""Flat float32 vectors from observations, and the action head an action space asks for, for the baselines' networks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import jax
@@ -54,3 +55,25 @@ def num_discrete_actions(space: spaces.Space) -> int:
     if int(space.start) != 0:
         raise TypeError(f"PPO here supports Discrete action spaces starting at 0; got start={space.start} in {space}")
     return int(space.n)
+
+
+@dataclass(frozen=True)
+class ActionLayout:
+    """What a policy head emits: `size` discrete actions, or a `size`-dimensional continuous action within [low, high]."""
+
+    size: int
+    continuous: bool = False
+    low: tuple[float, ...] | None = None
+    high: tuple[float, ...] | None = None
+
+
+def action_layout(space: spaces.Space) -> ActionLayout:
+    """A `Discrete` space (from 0) gives a categorical head; a 1-D float `Box` with finite bounds a Gaussian one."""
+    if isinstance(space, spaces.Box):
+        if len(space.shape) != 1 or not np.issubdtype(space.dtype, np.floating):
+            raise TypeError(f"continuous actions must be a 1-D float Box; the environment's action space is {space}")
+        if not (np.isfinite(space.low).all() and np.isfinite(space.high).all()):
+            raise TypeError(f"continuous actions need finite bounds to clip to; the environment's action space is {space}")
+        low, high = (tuple(float(v) for v in bound) for bound in (space.low, space.high))
+        return ActionLayout(int(space.shape[0]), True, low, high)
+    return ActionLayout(num_discrete_actions(space))

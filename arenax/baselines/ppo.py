@@ -22,6 +22,12 @@ memoryless centralised critic; the actor keeps its backbone). Each agent's row
 receives its own reward (the team reward in cooperative environments); the
 logged `episode_return` of a multi-agent environment is the sum over agents.
 
+Actions: a `Discrete` action space gets a categorical head (masked by
+`info["action_mask"]`), a `Box` one a Gaussian head with a state-independent
+log std; its unclipped draws are trained on (their log-probabilities are the
+Gaussian's) and clipped to the space's bounds only when stepping the
+environment.
+
 Devices: the environments (and everything acting on them) are split over
 `jax.devices()` by `jax.sharding`, parameters replicated; the loss is a mean
 over environments that live on all devices, so XLA averages the gradients
@@ -43,10 +49,11 @@ import optax
 from flax import struct
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from arenax.agents.policy import ActorCritic
+from arenax.agents.policy import ActorCritic, entropy, greedy_action, log_prob, sample_action
+from arenax.agents.policy import masked_logits as masked_logits  # re-exported: acting code masks logits as PPO does
 from arenax.baselines import run_log
 from arenax.baselines.checkpoint import Checkpointer
-from arenax.baselines.encoding import num_discrete_actions, observation_encoder
+from arenax.baselines.encoding import action_layout, observation_encoder
 from arenax.core import Environment, make, spec
 from arenax.wrappers import AutoReset, EpisodeStatistics, Vectorize
 
@@ -93,6 +100,8 @@ class PPOConfig:
     entropy_coef: float = 0.01
     value_coef: float = 0.5
     max_grad_norm: float = 0.5
+    reward_scale: float = 1.0
+    """Rewards are multiplied by this for learning only (logged returns are the environment's)."""
     replay_rollouts: int = 0
     updates_per_chunk: int = 10
     """Updates run by one jitted call between two progress reports."""
@@ -114,7 +123,7 @@ class PPOConfig:
             )
         if not 0.0 < self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
             raise ValueError(f"PPOConfig needs 0 < gamma <= 1 and 0 <= gae_lambda <= 1, got {self.gamma}, {self.gae_lambda}")
-        for name in ("learning_rate", "clip_eps", "max_grad_norm"):
+        for name in ("learning_rate", "clip_eps", "max_grad_norm", "reward_scale"):
             if not float(getattr(self, name)) > 0:
                 raise ValueError(f"PPOConfig.{name} must be positive, got {getattr(self, name)}")
         for name in ("entropy_coef", "value_coef", "replay_rollouts", "seed"):
@@ -166,17 +175,18 @@ def make_env(env_id: str, num_envs: int, algorithm: str = "ppo", env: Environmen
     return Vectorize(EpisodeStatistics(AutoReset(env)), num_envs)
 
 
-def make_policy(config: PPOConfig, num_actions: int) -> ActorCritic:
+def make_policy(config: PPOConfig, num_actions: int, continuous: bool = False) -> ActorCritic:
+    """The network of `config`; `num_actions` counts action dimensions when `continuous`."""
     centralised = config.algorithm == "mappo"
     if config.backbone == MEMORYLESS:
-        return ActorCritic(num_actions, None, config.features, centralised)
+        return ActorCritic(num_actions, None, config.features, centralised, continuous)
     from arenax.agents import backbones
 
     if config.backbone not in backbones.names():
         choices = ", ".join([MEMORYLESS, *backbones.names()])
         raise ValueError(f"unknown backbone {config.backbone!r}; choose one of {choices}")
     backbone = backbones.make(config.backbone, features=config.features, **config.backbone_sizes)
-    return ActorCritic(num_actions, backbone, config.features, centralised)
+    return ActorCritic(num_actions, backbone, config.features, centralised, continuous)
 
 
 # The training state: pytrees whose leaves carry a leading seed axis under `vmap`
@@ -211,7 +221,7 @@ class Actor:
     env_state: Any
     obs: jax.Array  # [B, D]: the next observation to act on
     reset: jax.Array  # [B]: True where `obs` starts an episode
-    action_mask: jax.Array  # [B, A]
+    action_mask: jax.Array  # [B, A] (all True for continuous actions)
     critic_obs: jax.Array | None  # [B, C]: the centralised critic's input (MAPPO), else None
     carry: Any  # the memory before `obs`
     past: Past | None
@@ -231,7 +241,7 @@ class Transition:
     reset: jax.Array
     action_mask: jax.Array
     critic_obs: jax.Array | None
-    action: jax.Array
+    action: jax.Array  # [B] discrete, or [B, D] continuous (the unclipped draw)
     log_prob: jax.Array
     value: jax.Array
     reward: jax.Array
@@ -260,11 +270,6 @@ class Batch:
     target: jax.Array
 
 
-def masked_logits(logits: jax.Array, mask: jax.Array) -> jax.Array:
-    # The most negative finite float rather than -inf keeps entropy and its gradient finite.
-    return jnp.where(mask, logits, jnp.finfo(logits.dtype).min)
-
-
 class PPO:
     """The pure functions of one PPO run: `init(key)` and `chunk(state)`, both for one seed (vmap them)."""
 
@@ -278,8 +283,9 @@ class PPO:
         if single.is_multi_agent:
             observation_space, action_space = single.single_agent_observation_space, single.single_agent_action_space
         self.encode, self.obs_size = observation_encoder(observation_space)
-        self.num_actions = num_discrete_actions(action_space)
-        self.policy = make_policy(config, self.num_actions)
+        self.actions = action_layout(action_space)
+        self.num_actions = self.actions.size
+        self.policy = make_policy(config, self.num_actions, self.actions.continuous)
         _, first = jax.eval_shape(self.env.reset, jax.random.PRNGKey(0))
         if config.algorithm == "mappo" and "world_state" not in first.info:
             raise ValueError(f"mappo needs info['world_state'] for its critic, and {config.env_id!r} has none")
@@ -330,8 +336,11 @@ class PPO:
         return obs, mask.astype(bool), self.critic_input(ts.info)
 
     def act_on(self, actions: jax.Array) -> jax.Array:
-        """Row actions `[E * N]` to the environment's `[E, N]` (or `[E]`)."""
-        return actions.reshape((self.config.num_envs, self.num_agents) if self.env.is_multi_agent else (self.rows,))
+        """Row actions `[E * N, ...]` to the environment's `[E, N, ...]` (or `[E, ...]`), continuous ones clipped to their bounds."""
+        if self.actions.continuous:
+            actions = jnp.clip(actions, jnp.asarray(self.actions.low), jnp.asarray(self.actions.high))
+        leading = (self.config.num_envs, self.num_agents) if self.env.is_multi_agent else (self.rows,)
+        return actions.reshape(leading + actions.shape[1:])
 
     def init(self, key: jax.Array) -> TrainState:
         config = self.config
@@ -362,9 +371,8 @@ class PPO:
             carry, logits, value = self.policy.apply(
                 params, actor.carry, actor.obs, actor.reset, actor.critic_obs, method="step"
             )
-            logits = masked_logits(logits, actor.action_mask)
-            action = jax.random.categorical(step_key, logits)
-            log_prob = jnp.take_along_axis(jax.nn.log_softmax(logits), action[:, None], -1)[:, 0]
+            action = sample_action(logits, actor.action_mask, step_key)
+            action_log_prob = log_prob(logits, actor.action_mask, action)
             env_state, ts = self.env.step(actor.env_state, self.act_on(action))
             next_obs, next_mask, next_critic_obs = self.observe(ts)
             final_obs = self.encode_rows(ts.info["final_obs"])
@@ -380,9 +388,9 @@ class PPO:
                 action_mask=actor.action_mask,
                 critic_obs=actor.critic_obs,
                 action=action,
-                log_prob=log_prob,
+                log_prob=action_log_prob,
                 value=value,
-                reward=self.rows_of(ts.reward).astype(jnp.float32),
+                reward=self.rows_of(ts.reward).astype(jnp.float32) * self.config.reward_scale,
                 terminated=self.per_row(ts.terminated),
                 truncated=self.per_row(ts.truncated),
                 final_value=final_value,
@@ -428,23 +436,21 @@ class PPO:
     def loss(self, params, batch: Batch) -> tuple[jax.Array, dict[str, jax.Array]]:
         config = self.config
         _, logits, values = self.policy.apply(params, batch.carry, batch.obs, batch.resets, batch.critic_obs)
-        logits = masked_logits(logits[-config.rollout_length :], batch.action_mask)
+        logits = jax.tree_util.tree_map(lambda leaf: leaf[-config.rollout_length :], logits)
         values = values[-config.rollout_length :]
-        log_probs = jax.nn.log_softmax(logits)
-        log_prob = jnp.take_along_axis(log_probs, batch.action[..., None], -1)[..., 0]
-        log_ratio = log_prob - batch.log_prob
+        log_ratio = log_prob(logits, batch.action_mask, batch.action) - batch.log_prob
         ratio = jnp.exp(log_ratio)
         advantage = (batch.advantage - batch.advantage.mean()) / (batch.advantage.std() + 1e-8)
         clipped_ratio = jnp.clip(ratio, 1.0 - config.clip_eps, 1.0 + config.clip_eps)
         policy_loss = -jnp.minimum(ratio * advantage, clipped_ratio * advantage).mean()
         clipped_values = batch.value + jnp.clip(values - batch.value, -config.clip_eps, config.clip_eps)
         value_loss = 0.5 * jnp.maximum((values - batch.target) ** 2, (clipped_values - batch.target) ** 2).mean()
-        entropy = -(jnp.exp(log_probs) * log_probs).sum(-1).mean()
-        total = policy_loss + config.value_coef * value_loss - config.entropy_coef * entropy
+        mean_entropy = entropy(logits, batch.action_mask).mean()
+        total = policy_loss + config.value_coef * value_loss - config.entropy_coef * mean_entropy
         diagnostics = {
             "policy_loss": policy_loss,
             "value_loss": value_loss,
-            "entropy": entropy,
+            "entropy": mean_entropy,
             "approx_kl": ((ratio - 1.0) - log_ratio).mean(),
             "clip_fraction": (jnp.abs(ratio - 1.0) > config.clip_eps).mean(),
         }
@@ -712,6 +718,9 @@ def train(
 def _check_same_run(run_folders: list[Path], config: PPOConfig) -> None:
     for seed, folder in zip(config.seeds, run_folders):
         existing = run_log.read_config(folder)
+        if existing is not None:
+            # Fields added to PPOConfig after a run was saved count as their defaults.
+            existing = {**existing, "ppo": {**PPOConfig().to_dict(), **existing.get("ppo", {})}}
         if existing is not None and existing != seed_config(config, seed):
             wanted = seed_config(config, seed)["ppo"]
             differences = {k: (existing.get("ppo", {}).get(k), v) for k, v in wanted.items() if existing.get("ppo", {}).get(k) != v}
@@ -758,7 +767,7 @@ class _ProgressBar:
 def evaluate(config: PPOConfig, params: Any, num_steps: int, *, greedy: bool = True, seed: int = 0) -> np.ndarray:
     """Mean return of the episodes that `params` (one set per seed) finish in `num_steps` steps of `config.num_envs` environments.
 
-    `greedy` acts on the most likely allowed action instead of sampling. One
+    `greedy` acts on the most likely allowed action (a Gaussian's mean) instead of sampling. One
     value per seed; NaN for a seed none of whose episodes finished. For a
     multi-agent environment the return is the team's: the sum over its agents.
     """
@@ -780,8 +789,7 @@ def evaluate_episodes(
         def env_step(acting, step_key):
             env_state, obs, reset, mask, critic_obs, carry = acting
             carry, logits, _ = ppo.policy.apply(params, carry, obs, reset, critic_obs, method="step")
-            logits = masked_logits(logits, mask)
-            action = jnp.argmax(logits, -1) if greedy else jax.random.categorical(step_key, logits)
+            action = greedy_action(logits, mask) if greedy else sample_action(logits, mask, step_key)
             env_state, ts = ppo.env.step(env_state, ppo.act_on(action))
             next_obs, next_mask, next_critic_obs = ppo.observe(ts)
             episode = ts.info["episode"]

@@ -34,6 +34,10 @@ BEHAVIOUR_SETTINGS: dict[str, dict[str, Any]] = {
         backbone="gru", total_timesteps=400_000, num_envs=32, rollout_length=64, learning_rate=1e-3,
         updates_per_chunk=10, entropy_coef=0.003,
     ),
+    "Pendulum-v1": dict(
+        total_timesteps=200_000, num_envs=16, rollout_length=128, num_epochs=10, learning_rate=1e-3, gamma=0.9,
+        entropy_coef=0.0, reward_scale=0.1, updates_per_chunk=2,
+    ),
     "SMAX-3m-v0": dict(
         algorithm="mappo", total_timesteps=300_000, num_envs=32, rollout_length=64, learning_rate=1e-3,
         updates_per_chunk=10,
@@ -79,8 +83,13 @@ class Behaviour:
         return f"ppo-{self.config.backbone} checkpoint {index} of {len(self.checkpoints) - 1} ({self.config.algorithm})"
 
 
+LATER_PPO_FIELDS = {"reward_scale": 1.0}
+"""PPOConfig fields added after behaviour runs were cached: at these defaults they stay out of the cache key, so older caches still match."""
+
+
 def cache_folder(cache: str | Path, config: ppo.PPOConfig) -> Path:
-    digest = hashlib.sha256(json.dumps(config.to_dict(), sort_keys=True).encode()).hexdigest()[:12]
+    settings = {k: v for k, v in config.to_dict().items() if not (k in LATER_PPO_FIELDS and v == LATER_PPO_FIELDS[k])}
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
     return Path(cache) / env_slug(config.env_id) / f"seed{config.seed}-{digest}"
 
 
@@ -123,7 +132,8 @@ def evaluate_returns(config: ppo.PPOConfig, params: Any | None, steps: int, seed
 
 def rollout(config: ppo.PPOConfig, params: Any | None, steps: int, seed: int, num_envs: int = 256, progress=None) -> Episodes:
     """Whole episodes covering `steps` transitions of the PPO policy `params` (sampling), or of the random policy when None."""
-    policy = random_policy() if params is None else ppo_policy(ppo.PPO(dataclasses.replace(config, num_minibatches=1)))
+    learner = ppo.PPO(dataclasses.replace(config, num_minibatches=1))
+    policy = random_policy(learner.actions) if params is None else ppo_policy(learner)
     collector = _collector(config, policy.name, num_envs, policy)
     return collector.collect(params, steps, jax.random.PRNGKey(seed), progress)
 

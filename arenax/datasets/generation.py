@@ -98,7 +98,7 @@ def generate(
 
 
 def _describe(behaviour: Behaviour, index: int | None) -> str:
-    return "uniform random over allowed actions" if index is None else behaviour.describe(index)
+    return "uniform random over the allowed actions (the action box, if continuous)" if index is None else behaviour.describe(index)
 
 
 def _agents(env_id: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import jax
 import numpy as np
 
 from arenax.baselines import ppo
-from arenax.baselines.encoding import num_discrete_actions, observation_encoder
+from arenax.baselines.encoding import action_layout, observation_encoder
 from arenax.baselines.offline.data import Transitions
 from arenax.core import make
 from arenax.datasets import storage
@@ -41,7 +41,7 @@ def transitions(dataset_id: str, normalize_rewards: bool = True) -> Transitions:
     obs_space = env.single_agent_observation_space if multi_agent else env.observation_space
     action_space = env.single_agent_action_space if multi_agent else env.action_space
     encode, _ = observation_encoder(obs_space)
-    num_actions = num_discrete_actions(action_space)
+    layout = action_layout(action_space)
     leading = 2 if multi_agent else 1
     encode_all = encode
     for _ in range(leading):
@@ -61,6 +61,11 @@ def transitions(dataset_id: str, normalize_rewards: bool = True) -> Transitions:
         returns = np.bincount(episode_of, weights=data["rewards"])
         spread = returns.max() - returns.min()
         rewards = rewards * (1000.0 / spread if spread > 0 else 1.0)
+    if layout.continuous:
+        actions = rows(data["actions"]).reshape(len(obs), layout.size)
+        return Transitions.from_continuous(
+            obs, actions, rewards, next_obs, per_row(data["terminals"]), layout.low, layout.high
+        )
     mask = data.get("infos/action_mask")
     next_mask = data.get("next_infos/action_mask")
     return Transitions.from_arrays(
@@ -69,7 +74,7 @@ def transitions(dataset_id: str, normalize_rewards: bool = True) -> Transitions:
         rewards,
         next_obs,
         per_row(data["terminals"]),
-        num_actions,
+        layout.size,
         None if mask is None else rows(mask),
         None if next_mask is None else rows(next_mask),
     )

@@ -17,7 +17,9 @@ import jax.numpy as jnp
 import numpy as np
 from flax import struct
 
-from arenax.baselines.ppo import PPO, PPOConfig, masked_logits
+from arenax.agents.policy import greedy_action, masked_logits, sample_action
+from arenax.baselines.encoding import ActionLayout
+from arenax.baselines.ppo import PPO, PPOConfig
 from arenax.core import make
 
 INFO_KEYS = ("action_mask", "world_state")
@@ -36,22 +38,27 @@ class Policy:
     initial_carry: Callable[[int], Any] = lambda rows: ()
 
 
-def random_policy() -> Policy:
-    """Uniform over the allowed actions."""
+def random_policy(actions: ActionLayout | None = None) -> Policy:
+    """Uniform over the allowed actions, or over the box of continuous `actions`."""
 
     def act(params, carry, obs, reset, mask, critic_obs, key):
+        if actions is not None and actions.continuous:
+            low, high = jnp.asarray(actions.low), jnp.asarray(actions.high)
+            return carry, jax.random.uniform(key, (obs.shape[0], actions.size), minval=low, maxval=high)
         return carry, jax.random.categorical(key, masked_logits(jnp.zeros(mask.shape), mask))
 
     return Policy("random", act)
 
 
 def ppo_policy(learner: PPO, greedy: bool = False) -> Policy:
-    """A PPO actor (any backbone), sampling its actions as behaviour policies do, or acting greedily."""
+    """A PPO actor (any backbone), sampling its actions as behaviour policies do, or acting greedily.
+
+    Continuous actions come out unclipped; `PPO.act_on` clips them to the bounds, and datasets keep the clipped ones.
+    """
 
     def act(params, carry, obs, reset, mask, critic_obs, key):
-        carry, logits, _ = learner.policy.apply(params, carry, obs, reset, critic_obs, method="step")
-        logits = masked_logits(logits, mask)
-        action = jnp.argmax(logits, -1) if greedy else jax.random.categorical(key, logits)
+        carry, head, _ = learner.policy.apply(params, carry, obs, reset, critic_obs, method="step")
+        action = greedy_action(head, mask) if greedy else sample_action(head, mask, key)
         return carry, action
 
     return Policy("ppo-greedy" if greedy else "ppo", act, learner.policy.initialize_carry)

@@ -67,6 +67,8 @@ def test_gymnasium_check_env(env_and_jitted):
         if env_and_jitted[1].reward_space is not None:
             # Gymnasium's checker asks for float rewards; MO-Gymnasium's convention is a vector.
             warnings.filterwarnings("ignore", message=".*reward returned by `step\\(\\)` must be a float", category=UserWarning)
+        # A recommendation, not a contract: Gymnasium's own Pendulum-v1 torque space, Box(-2, 2), draws it too.
+        warnings.filterwarnings("ignore", message=".*symmetric and normalized space", category=UserWarning)
         gym_env = gym.make(f"arenax/{env_id}", render_mode="rgb_array")
         check_env(gym_env.unwrapped, skip_render_check=False)
     frame = gym_env.unwrapped.render()

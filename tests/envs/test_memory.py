@@ -83,7 +83,7 @@ POPGYM_SETTINGS = {
 
 
 def test_every_variant_is_registered_with_popgym_settings():
-    assert set(POPGYM_SETTINGS) | {"CartPole-v1"} == set(arenax.list_envs("memory"))
+    assert set(POPGYM_SETTINGS) | {"CartPole-v1", "Pendulum-v1"} == set(arenax.list_envs("memory"))
     for env_id, settings in POPGYM_SETTINGS.items():
         spec = arenax.spec(env_id)
         assert spec.family == "memory" and spec.description and "\n" not in spec.description

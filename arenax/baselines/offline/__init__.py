@@ -1,4 +1,4 @@
-"""Offline RL baselines on fixed datasets of transitions: behaviour cloning, IQL and discrete CQL, each one file."""
+"""Offline RL baselines on fixed datasets of transitions: behaviour cloning and IQL (discrete or continuous actions) and discrete-only CQL, each one file."""
 
 from arenax.baselines.offline import bc, cql, iql
 from arenax.baselines.offline.data import Transitions

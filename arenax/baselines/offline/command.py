@@ -16,7 +16,7 @@ ALGORITHM_NAMES = ("bc", "iql", "cql")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`ALGORITHM --dataset ID [--seeds N] [--steps N] [--out DIR]` and the learners' hyperparameters."""
-    parser.add_argument("algorithm", choices=ALGORITHM_NAMES, help="bc, iql or cql (discrete actions)")
+    parser.add_argument("algorithm", choices=ALGORITHM_NAMES, help="bc, iql (discrete or continuous actions) or cql (discrete only)")
     parser.add_argument("--dataset", required=True, help="dataset id, e.g. arenax/cartpole/medium-v0")
     parser.add_argument("--seeds", type=int, default=5, help="number of seeds trained at once (vmapped)")
     parser.add_argument("--seed", type=int, default=0, help="first seed")
@@ -63,7 +63,8 @@ def train_and_score(algorithm: str, config, dataset_id: str, seeds: list[int], e
     module = ALGORITHMS[algorithm]
     data = offline.transitions(dataset_id)
     states, losses = module.train(config, data, seeds, on_chunk)
-    returns, scores = offline.evaluate(dataset_id, module.actor(config, data.num_actions), states, eval_steps)
+    act = module.actor(config, data.num_actions, data.action_bounds) if data.continuous else module.actor(config, data.num_actions)
+    returns, scores = offline.evaluate(dataset_id, act, states, eval_steps)
     return {
         "returns": returns.tolist(),
         "normalized_scores": scores.tolist(),

@@ -2,7 +2,8 @@
 
 The regulariser alpha * (logsumexp_a Q(s, a) - Q(s, a_data)) keeps the Q of
 actions the dataset never took below that of the actions it did; the policy
-is greedy in Q over the allowed actions.
+is greedy in Q over the allowed actions. Discrete actions only: there is no
+continuous CQL here (use IQL or BC on continuous datasets).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def network(config: CQLConfig, num_actions: int) -> MLP:
 
 
 def train(config: CQLConfig, data: Transitions, seeds: Sequence[int], on_chunk=None) -> tuple[CQLState, dict]:
+    if data.continuous:
+        raise ValueError("CQL here is discrete-only; this dataset has continuous actions (train iql or bc on it)")
     q_net = network(config, data.num_actions)
     optimizer = optax.adam(config.learning_rate)
 

@@ -1,4 +1,4 @@
-"""What the offline learners train on: a `Transitions` pytree of arrays, minibatches drawn from it, and a small MLP."""
+"""What the offline learners train on: a `Transitions` pytree of arrays, minibatches drawn from it, a small MLP and a Gaussian policy."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from flax import struct
 
 @struct.dataclass
 class Transitions:
-    """Transitions over a leading axis: encoded observations `[N, D]`, discrete actions `[N]`, and what followed.
+    """Transitions over a leading axis: encoded observations `[N, D]`, actions, and what followed.
 
+    Actions are discrete `[N]` integers, or continuous `[N, A]` floats within
+    `action_bounds` (`(low, high)` tuples, None for discrete actions).
     `mask` / `next_mask` `[N, A]` are the allowed actions at the observation
-    and the next one (all True where the environment has no masks);
-    `terminals` is True where the episode reached a terminal state (no
-    bootstrapping), never at a time limit.
+    and the next one (all True where the environment has no masks, and for
+    continuous actions); `terminals` is True where the episode reached a
+    terminal state (no bootstrapping), never at a time limit.
     """
 
     obs: jax.Array
@@ -28,6 +30,7 @@ class Transitions:
     terminals: jax.Array
     mask: jax.Array
     next_mask: jax.Array
+    action_bounds: tuple[tuple[float, ...], tuple[float, ...]] | None = struct.field(pytree_node=False, default=None)
 
     @property
     def size(self) -> int:
@@ -35,7 +38,39 @@ class Transitions:
 
     @property
     def num_actions(self) -> int:
+        """The number of discrete actions, or of continuous action dimensions."""
         return int(self.mask.shape[-1])
+
+    @property
+    def continuous(self) -> bool:
+        return self.action_bounds is not None
+
+    @staticmethod
+    def from_continuous(obs, actions, rewards, next_obs, terminals, low, high) -> Transitions:
+        """Checked continuous transitions: `actions[N, A]` floats within `[low, high]` (each `[A]`); errors name the problem."""
+        obs, next_obs = np.asarray(obs, np.float32), np.asarray(next_obs, np.float32)
+        actions = np.asarray(actions)
+        low, high = np.asarray(low, np.float32).reshape(-1), np.asarray(high, np.float32).reshape(-1)
+        n = len(actions)
+        if obs.ndim != 2 or obs.shape != next_obs.shape or len(obs) != n:
+            raise ValueError(f"obs and next_obs must both be [N, D] with N = {n} actions; got {obs.shape} and {next_obs.shape}")
+        if actions.ndim != 2 or not np.issubdtype(actions.dtype, np.floating) or actions.shape[1] != len(low):
+            raise ValueError(f"continuous actions must be a float [N, {len(low)}] array, got {actions.dtype} {actions.shape}")
+        if n == 0:
+            raise ValueError("no transitions to learn from")
+        if low.shape != high.shape or not (np.isfinite(low).all() and np.isfinite(high).all() and (low < high).all()):
+            raise ValueError(f"action bounds must be finite with low < high, got {low} and {high}")
+        if (actions < low - 1e-6).any() or (actions > high + 1e-6).any():
+            raise ValueError(f"actions must lie in [{low}, {high}], found {actions.min(0)}..{actions.max(0)}")
+        for name, value in (("rewards", rewards), ("terminals", terminals)):
+            if np.shape(value) != (n,):
+                raise ValueError(f"{name} must have shape ({n},), got {np.shape(value)}")
+        full = jnp.ones((n, len(low)), bool)
+        return Transitions(
+            jnp.asarray(obs), jnp.asarray(actions, jnp.float32), jnp.asarray(rewards, jnp.float32),
+            jnp.asarray(next_obs), jnp.asarray(terminals, bool), full, full,
+            (tuple(float(v) for v in low), tuple(float(v) for v in high)),
+        )
 
     @staticmethod
     def from_arrays(obs, actions, rewards, next_obs, terminals, num_actions: int, mask=None, next_mask=None) -> Transitions:
@@ -82,6 +117,27 @@ class MLP(nn.Module):
         for width in self.hidden:
             x = nn.relu(nn.Dense(width)(x))
         return nn.Dense(self.outputs)(x)
+
+
+class GaussianPolicy(nn.Module):
+    """A diagonal Gaussian over continuous actions: a tanh mean scaled into `[low, high]`, a state-independent log std."""
+
+    hidden: Sequence[int]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+    @nn.compact
+    def __call__(self, x: jax.Array) -> tuple[jax.Array, jax.Array]:
+        low, high = jnp.asarray(self.low), jnp.asarray(self.high)
+        mean = low + (high - low) * (jnp.tanh(MLP(self.hidden, len(self.low))(x)) + 1.0) / 2.0
+        log_std = self.param("log_std", nn.initializers.zeros, (len(self.low),))
+        return mean, jnp.broadcast_to(jnp.clip(log_std, -5.0, 2.0), mean.shape)
+
+
+def gaussian_log_prob(mean: jax.Array, log_std: jax.Array, actions: jax.Array) -> jax.Array:
+    """Log-density of `actions[..., A]`, summed over dimensions."""
+    z = (actions - mean) * jnp.exp(-log_std)
+    return (-0.5 * z**2 - log_std - 0.5 * jnp.log(2 * jnp.pi)).sum(-1)
 
 
 def masked(values: jax.Array, mask: jax.Array) -> jax.Array:

@@ -1,8 +1,12 @@
-"""Implicit Q-learning (Kostrikov et al., 2021) for discrete actions: Q and V fitted in-sample, the policy by advantage-weighted regression.
+"""Implicit Q-learning (Kostrikov et al., 2021): Q and V fitted in-sample, the policy by advantage-weighted regression.
 
 V(s) is an upper expectile of the target Q over the dataset's actions, so no
 action outside the data is ever evaluated; Q regresses on r + gamma V(s'); the
-policy clones the dataset's actions weighted by exp(beta (Q - V)).
+policy clones the dataset's actions weighted by exp(beta (Q - V)). Discrete
+actions: Q has one output per action and the policy is a categorical over the
+allowed ones. Continuous actions: Q reads the action with the observation,
+and the policy is a Gaussian (bounded mean, state-independent log std, as in
+the paper's code) that acts on its mean.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import jax.numpy as jnp
 import optax
 from flax import struct
 
-from arenax.baselines.offline.data import MLP, Transitions, masked, run_updates
+from arenax.baselines.offline.data import MLP, GaussianPolicy, Transitions, gaussian_log_prob, masked, run_updates
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,10 @@ class IQLState:
     opt_states: Any
 
 
-def networks(config: IQLConfig, num_actions: int) -> tuple[MLP, MLP, MLP]:
+def networks(config: IQLConfig, num_actions: int, action_bounds=None) -> tuple[MLP, MLP, MLP | GaussianPolicy]:
+    """Q, V and the policy; for continuous actions (`action_bounds` given) Q has one output and reads the action."""
+    if action_bounds is not None:
+        return MLP(config.hidden, 1), MLP(config.hidden, 1), GaussianPolicy(config.hidden, *action_bounds)
     return MLP(config.hidden, num_actions), MLP(config.hidden, 1), MLP(config.hidden, num_actions)
 
 
@@ -58,12 +65,13 @@ def expectile_loss(difference: jax.Array, expectile: float) -> jax.Array:
 
 
 def train(config: IQLConfig, data: Transitions, seeds: Sequence[int], on_chunk=None) -> tuple[IQLState, dict]:
-    q_net, v_net, policy_net = networks(config, data.num_actions)
+    q_net, v_net, policy_net = networks(config, data.num_actions, data.action_bounds)
+    q_input = jnp.concatenate([data.obs[:1], data.actions[:1]], -1) if data.continuous else data.obs[:1]
     optimizers = {name: optax.adam(config.learning_rate) for name in ("q", "v", "policy")}
 
     def init(key):
         q_key, v_key, policy_key = jax.random.split(key, 3)
-        q_params = jax.vmap(q_net.init, in_axes=(0, None))(jax.random.split(q_key, 2), data.obs[:1])
+        q_params = jax.vmap(q_net.init, in_axes=(0, None))(jax.random.split(q_key, 2), q_input)
         v_params = v_net.init(v_key, data.obs[:1])
         policy_params = policy_net.init(policy_key, data.obs[:1])
         opt_states = {
@@ -74,6 +82,8 @@ def train(config: IQLConfig, data: Transitions, seeds: Sequence[int], on_chunk=N
         return IQLState(q_params, q_params, v_params, policy_params, opt_states)
 
     def q_taken(q_params, obs, actions):
+        if data.continuous:
+            return jax.vmap(q_net.apply, in_axes=(0, None))(q_params, jnp.concatenate([obs, actions], -1))[..., 0]
         q = jax.vmap(q_net.apply, in_axes=(0, None))(q_params, obs)  # [2, B, A]
         return jnp.take_along_axis(q, actions[None, :, None], -1)[..., 0]  # [2, B]
 
@@ -87,6 +97,8 @@ def train(config: IQLConfig, data: Transitions, seeds: Sequence[int], on_chunk=N
 
     def policy_loss(policy_params, batch: Transitions, advantage):
         weight = jnp.minimum(jnp.exp(config.temperature * advantage), config.max_weight)
+        if batch.continuous:
+            return -(weight * gaussian_log_prob(*policy_net.apply(policy_params, batch.obs), batch.actions)).mean()
         log_probs = jax.nn.log_softmax(masked(policy_net.apply(policy_params, batch.obs), batch.mask))
         return -(weight * jnp.take_along_axis(log_probs, batch.actions[:, None], -1)[:, 0]).mean()
 
@@ -114,11 +126,13 @@ def train(config: IQLConfig, data: Transitions, seeds: Sequence[int], on_chunk=N
     return run_updates(init, update, data, seeds, config.steps, config.chunk, on_chunk)
 
 
-def actor(config: IQLConfig, num_actions: int):
-    """`act(state, obs, mask, key) -> actions`: the policy's most likely allowed action."""
-    _, _, policy_net = networks(config, num_actions)
+def actor(config: IQLConfig, num_actions: int, action_bounds=None):
+    """`act(state, obs, mask, key) -> actions`: the policy's most likely allowed action (its mean, for continuous actions)."""
+    _, _, policy_net = networks(config, num_actions, action_bounds)
 
     def act(state: IQLState, obs, mask, key):
+        if action_bounds is not None:
+            return policy_net.apply(state.policy_params, obs)[0]
         return jnp.argmax(masked(policy_net.apply(state.policy_params, obs), mask), -1)
 
     return act

@@ -1,10 +1,11 @@
-"""POPGym-like memory tasks that a memoryless policy cannot solve, and CartPole-v1 as a sanity task."""
+"""POPGym-like memory tasks that a memoryless policy cannot solve, and CartPole-v1 and Pendulum-v1 as sanity tasks."""
 
 from arenax.core import register
 from arenax.envs.memory.autoencode import Autoencode
 from arenax.envs.memory.cartpole import CartPole, NoisyPositionOnlyCartPole, PositionOnlyCartPole
 from arenax.envs.memory.count_recall import CountRecall
 from arenax.envs.memory.minesweeper import MineSweeper
+from arenax.envs.memory.pendulum import Pendulum
 from arenax.envs.memory.repeat_first import RepeatFirst
 from arenax.envs.memory.repeat_previous import RepeatPrevious
 from arenax.envs.memory.tmaze import TMaze
@@ -67,12 +68,20 @@ for task, variants in VARIANTS.items():
     for difficulty, kwargs, description in variants:
         register(f"{task.__name__}-{difficulty}-v0", task, family=FAMILY, description=description, kwargs=kwargs)
 
+register(
+    "Pendulum-v1",
+    Pendulum,
+    family=FAMILY,
+    description="Gymnasium's Pendulum-v1 (continuous torque, fully observed), a continuous-action sanity task",
+)
+
 __all__ = [
     "Autoencode",
     "CartPole",
     "CountRecall",
     "MineSweeper",
     "NoisyPositionOnlyCartPole",
+    "Pendulum",
     "PositionOnlyCartPole",
     "RepeatFirst",
     "RepeatPrevious",
