@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--entropy-coef", type=float, default=defaults.entropy_coef)
     parser.add_argument("--value-coef", type=float, default=defaults.value_coef)
     parser.add_argument("--max-grad-norm", type=float, default=defaults.max_grad_norm)
+    parser.add_argument("--reward-scale", type=float, default=defaults.reward_scale, help="rewards are multiplied by this for learning")
     parser.add_argument("--features", type=int, default=defaults.features, help="width of the backbone and hidden layers")
     parser.add_argument(
         "--backbone-size",
@@ -82,6 +83,7 @@ def config_from_args(args: argparse.Namespace):
         entropy_coef=args.entropy_coef,
         value_coef=args.value_coef,
         max_grad_norm=args.max_grad_norm,
+        reward_scale=args.reward_scale,
         replay_rollouts=args.replay_rollouts,
         updates_per_chunk=args.updates_per_chunk,
         checkpoint_every=args.checkpoint_every,
