@@ -11,7 +11,8 @@ SUBCOMMANDS = {
     "demo": ("arenax.demo", "roll out scripted and random policies over the memory tasks and score them"),
     "train": (
         "arenax.baselines.command",
-        "train a baseline (ppo, ippo, mappo) on an environment, vmapped over seeds; `train bc|iql|cql --dataset ID` trains offline",
+        "train a baseline (ppo, ippo, mappo) on an environment, vmapped over seeds; `train bc|iql|cql --dataset ID` trains"
+        " offline; `train momappo --env MO-...` trains a weight-conditioned policy and evaluates its Pareto front",
     ),
     "score": ("arenax.evaluation.command", "score run folders or tidy score files and write a report"),
     "data": ("arenax.datasets.command", "generate, list and verify offline D4RL-style datasets (Minari)"),
@@ -47,6 +48,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if len(argv) >= 2 and argv[0] == "train" and argv[1] in OFFLINE:
         args = offline_parser().parse_args(argv[1:])
+    elif len(argv) >= 2 and argv[0] == "train" and argv[1] == "momappo":
+        from arenax.baselines import momappo
+
+        try:
+            momappo.main(argv[2:])
+        except (ValueError, FileNotFoundError) as error:
+            print(f"arenax train momappo: {error}", file=sys.stderr)
+            return 2
+        return 0
     else:
         args = build_parser().parse_args(argv)
     return int(args.run(args) or 0)

@@ -2,6 +2,7 @@
 
 from arenax.core import register
 from arenax.envs.smax.env import SMAX
+from arenax.envs.smax.multi_objective import MOSMAX
 from arenax.envs.smax.scenarios import RACES, SMAC_MAPS, Scenario, get_scenario
 from arenax.envs.smax.types import OPPONENT_LEVELS, UNIT_TYPES, SMAXParams, SMAXState
 
@@ -37,4 +38,14 @@ register(
     kwargs={"scenario": "3m", "self_play": True}, multi_agent=True,
 )
 
-__all__ = ["OPPONENT_LEVELS", "RACES", "SMAC_MAPS", "SMAX", "SMAXParams", "SMAXState", "Scenario", "UNIT_TYPES", "get_scenario"]
+for _name in ("3m", "2s3z"):
+    register(
+        f"MO-SMAX-{_name}-v0", MOSMAX, family="momarl",
+        description=f"SMAC map {_name} with vector rewards per agent: damage dealt vs own losses (health and shield)",
+        kwargs={"scenario": _name}, multi_agent=True,
+    )
+
+__all__ = [
+    "MOSMAX", "OPPONENT_LEVELS", "RACES", "SMAC_MAPS", "SMAX", "SMAXParams", "SMAXState", "Scenario", "UNIT_TYPES",
+    "get_scenario",
+]
