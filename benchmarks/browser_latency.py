@@ -9,8 +9,14 @@ Setups, each on MiniWoB++'s click-button task (and arenax's own web-click-button
 Each episode: reset, 3 clicks on a text element (the episode goes on), 1 click on the asked button (it
 ends). A step is action + observation. With --workers 1 2, that many processes run side by side, one
 browser each; steps/s is all their steps over the wall-clock time. Ratios are against miniwob-selenium.
+--think-ms T sleeps T ms before every step and before every reset (an agent choosing its action, e.g. an
+LLM); the sleeps are not counted in any figure. "episode ms" is the median wall time of reset plus steps.
 
-Usage: python benchmarks/browser_latency.py --episodes 30 --workers 1 2
+--spare-context after_reset after_episode runs the arenax setups once per choice of when the next
+episode's browser context is made (BrowserEnv's `spare_context`).
+
+Usage: python benchmarks/browser_latency.py --episodes 30 --workers 1 2 [--think-ms 0 200]
+       [--spare-context after_reset after_episode]
 Needs the `browser` extra (playwright, miniwob), Debian's chromium and chromium-driver.
 """
 
@@ -26,17 +32,21 @@ import numpy as np
 FILLER_STEPS = 3
 
 
-def _arenax_episodes(env_id: str, episodes: int, seed0: int) -> tuple[list[float], list[float], float]:
+Timings = tuple[list[float], list[float], list[float], float]  # resets, steps, episodes (s), wall minus sleeps
+
+
+def _arenax_episodes(env_id: str, episodes: int, seed0: int, think: float, spare_context: str) -> Timings:
     import gymnasium as gym
 
     import arenax  # noqa: F401 (registers the environments)
     from arenax.envs.browser.axtree import AXTree
 
-    env = gym.make(env_id)
-    resets, steps = [], []
+    env = gym.make(env_id, spare_context=spare_context)
+    resets, steps, lengths = [], [], []
     env.reset(seed=seed0 - 1)
     start = time.perf_counter()
     for episode in range(episodes):
+        time.sleep(think)
         tick = time.perf_counter()
         observation, _ = env.reset(seed=seed0 + episode)
         resets.append(time.perf_counter() - tick)
@@ -44,16 +54,18 @@ def _arenax_episodes(env_id: str, episodes: int, seed0: int) -> tuple[list[float
         target = observation["goal"].split('"')[1]
         filler = next(n for n in tree.nodes if n.bid and n.role in ("StaticText", "paragraph"))
         for action in [f'click("{filler.bid}")'] * FILLER_STEPS + [f'click("{tree.bid("button", target)}")']:
+            time.sleep(think)
             tick = time.perf_counter()
             observation, reward, terminated, truncated, _ = env.step(action)
             steps.append(time.perf_counter() - tick)
+        lengths.append(resets[-1] + sum(steps[-FILLER_STEPS - 1:]))
         assert reward == 1.0 and terminated, f"{env_id} episode {episode} was not solved"
-    wall = time.perf_counter() - start
+    wall = time.perf_counter() - start - think * episodes * (FILLER_STEPS + 2)
     env.close()
-    return resets, steps, wall
+    return resets, steps, lengths, wall
 
 
-def _selenium_episodes(task: str, episodes: int, seed0: int) -> tuple[list[float], list[float], float]:
+def _selenium_episodes(task: str, episodes: int, seed0: int, think: float) -> Timings:
     import gymnasium as gym
     import miniwob
     from miniwob.action import ActionTypes
@@ -62,10 +74,11 @@ def _selenium_episodes(task: str, episodes: int, seed0: int) -> tuple[list[float
     os.environ.setdefault("MINIWOB_CHROMEDRIVER", "/usr/bin/chromedriver")
     gym.register_envs(miniwob)
     env = gym.make(f"miniwob/{task}-v1")
-    resets, steps = [], []
+    resets, steps, lengths = [], [], []
     env.reset(seed=seed0 - 1, options={"record_screenshots": False})
     start = time.perf_counter()
     for episode in range(episodes):
+        time.sleep(think)
         tick = time.perf_counter()
         observation, _ = env.reset(seed=seed0 + episode)
         resets.append(time.perf_counter() - tick)
@@ -76,31 +89,37 @@ def _selenium_episodes(task: str, episodes: int, seed0: int) -> tuple[list[float
         actions = [env.unwrapped.create_action(ActionTypes.CLICK_ELEMENT, ref=filler["ref"])] * FILLER_STEPS
         actions.append(env.unwrapped.create_action(ActionTypes.CLICK_ELEMENT, ref=button["ref"]))
         for action in actions:
+            time.sleep(think)
             tick = time.perf_counter()
             observation, reward, terminated, truncated, _ = env.step(action)
             steps.append(time.perf_counter() - tick)
+        lengths.append(resets[-1] + sum(steps[-FILLER_STEPS - 1:]))
         assert reward > 0 and terminated, f"miniwob {task} episode {episode} was not solved"
-    wall = time.perf_counter() - start
+    wall = time.perf_counter() - start - think * episodes * (FILLER_STEPS + 2)
     env.close()
-    return resets, steps, wall
+    return resets, steps, lengths, wall
 
 
-def _worker(job: tuple[str, int, int]) -> tuple[list[float], list[float], float]:
-    setup, episodes, seed0 = job
+def _worker(job: tuple[str, int, int, float, str]) -> Timings:
+    setup, episodes, seed0, think, spare_context = job
     if setup == "miniwob-selenium":
-        return _selenium_episodes("click-button", episodes, seed0)
+        return _selenium_episodes("click-button", episodes, seed0, think)
     env_id = "arenax/miniwob.click-button-v0" if setup == "arenax-miniwob" else "arenax/web-click-button-v0"
-    return _arenax_episodes(env_id, episodes, seed0)
+    return _arenax_episodes(env_id, episodes, seed0, think, spare_context)
 
 
-def measure(setup: str, workers: int, episodes: int) -> dict[str, float]:
+def measure(setup: str, workers: int, episodes: int, think: float = 0.0,
+            spare_context: str = "after_reset") -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
+    jobs = [(setup, episodes, 1000 * (w + 1), think, spare_context) for w in range(workers)]
     with context.Pool(workers) as pool:
-        results = pool.map(_worker, [(setup, episodes, 1000 * (w + 1)) for w in range(workers)])
-    resets = np.concatenate([r for r, _, _ in results]) * 1000
-    steps = np.concatenate([s for _, s, _ in results]) * 1000
-    wall = max(w for _, _, w in results)
+        results = pool.map(_worker, jobs)
+    resets = np.concatenate([r for r, _, _, _ in results]) * 1000
+    steps = np.concatenate([s for _, s, _, _ in results]) * 1000
+    lengths = np.concatenate([e for _, _, e, _ in results]) * 1000
+    wall = max(w for _, _, _, w in results)
     return {
+        "episode_median_ms": float(np.median(lengths)),
         "reset_median_ms": float(np.median(resets)),
         "reset_p95_ms": float(np.percentile(resets, 95)),
         "step_median_ms": float(np.median(steps)),
@@ -114,23 +133,31 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=30, help="episodes per worker")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--setups", nargs="+", default=["miniwob-selenium", "arenax-miniwob", "arenax-web"])
+    parser.add_argument("--think-ms", type=float, nargs="+", default=[0.0],
+                        help="sleep before every reset and step (not counted), one run per value")
+    parser.add_argument("--spare-context", nargs="+", default=["after_reset"], choices=["after_reset", "after_episode"],
+                        help="when arenax makes the next episode's browser context, one run per value")
     args = parser.parse_args()
-    print("| setup | browsers | reset median ms | reset p95 ms | step median ms | step p95 ms | steps/s | "
-          "reset vs miniwob | step vs miniwob | steps/s vs miniwob |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for workers in args.workers:
-        baseline = None
-        for setup in args.setups:
-            row = measure(setup, workers, args.episodes)
-            baseline = baseline or (row if setup == "miniwob-selenium" else None)
-            ratios = ["-", "-", "-"]
-            if baseline is not None:
-                ratios = [f"{row['reset_median_ms'] / baseline['reset_median_ms']:.2f}x",
-                          f"{row['step_median_ms'] / baseline['step_median_ms']:.2f}x",
-                          f"{row['steps_per_s'] / baseline['steps_per_s']:.2f}x"]
-            print(f"| {setup} | {workers} | {row['reset_median_ms']:.0f} | {row['reset_p95_ms']:.0f} | "
-                  f"{row['step_median_ms']:.0f} | {row['step_p95_ms']:.0f} | {row['steps_per_s']:.1f} | "
-                  + " | ".join(ratios) + " |", flush=True)
+    print("| setup | browsers | think ms | reset median ms | reset p95 ms | step median ms | step p95 ms | "
+          "episode ms | steps/s | reset vs miniwob | step vs miniwob | episode vs miniwob | steps/s vs miniwob |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for think in args.think_ms:
+        for workers in args.workers:
+            baseline = None
+            runs = [(setup, spare) for setup in args.setups
+                    for spare in (args.spare_context if setup.startswith("arenax") else [""])]
+            for setup, spare in runs:
+                row = measure(setup, workers, args.episodes, think / 1000, spare or "after_reset")
+                baseline = baseline or (row if setup == "miniwob-selenium" else None)
+                ratios = ["-"] * 4
+                if baseline is not None:
+                    ratios = [f"{row[key] / baseline[key]:.2f}x" for key in
+                              ("reset_median_ms", "step_median_ms", "episode_median_ms", "steps_per_s")]
+                label = f"{setup} ({spare})" if spare else setup
+                figures = [f"{row[key]:.0f}" for key in ("reset_median_ms", "reset_p95_ms", "step_median_ms",
+                                                         "step_p95_ms", "episode_median_ms")]
+                print(f"| {label} | {workers} | {think:.0f} | " + " | ".join(figures) + f" | {row['steps_per_s']:.1f} | "
+                      + " | ".join(ratios) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -192,16 +192,15 @@ class Browser:
     def connected(self) -> bool:
         return self._browser is not None and self._browser.is_connected()
 
-    async def new_page(self, viewport: tuple[int, int], timeout_ms: float) -> tuple[Any, Any]:
-        """A fresh context (no cookies or storage from before) with one page; requests off loopback are aborted."""
+    async def new_context(self, viewport: tuple[int, int], timeout_ms: float) -> Any:
+        """A fresh context (no cookies or storage from before); requests off loopback are aborted."""
         context = await self._browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
         )
         context.set_default_timeout(timeout_ms)
         await context.route(OFF_LOOPBACK, _route_loopback_only)
         await context.add_init_script(MARK_LEAVING_JS)
-        page = await context.new_page()
-        return context, page
+        return context
 
     def kill(self) -> None:
         """SIGKILLs the whole process tree (used when the browser hangs)."""

@@ -20,6 +20,7 @@ from arenax.envs.browser.types import MAX_BOXES, MAX_TEXT_CHARS, MAX_TREE_CHARS,
 
 _SLOTS = itertools.count()
 SUBMISSION_JS = "() => sessionStorage.getItem('arenax.submission')"
+SPARE_CONTEXT_TIMES = ("after_reset", "after_episode")
 
 
 class Episodes(Protocol):
@@ -27,6 +28,9 @@ class Episodes(Protocol):
 
     name: str
     outcome_script: str  # a JS function run with every observation; its result goes to `outcome`
+
+    @property
+    def warm_url(self) -> str: ...  # the page the next episode's context is prepared with
 
     def max_steps(self, difficulty: str) -> int: ...
 
@@ -51,13 +55,17 @@ class OwnTaskEpisodes:
     def max_steps(self, difficulty: str) -> int:
         return self.task.max_steps[LEVELS.index(difficulty)]
 
+    @property
+    def warm_url(self) -> str:
+        return f"{page_server().origin}/static/blank.html"
+
     async def begin(self, session: Session, seed: int, difficulty: str) -> str:
         self.end()
         self.instance = self.task.instance(seed, difficulty)
         # The URL depends only on this object and the episode, so that the same seed gives the same observation.
         token = f"e{self._slot}-{self.name}-{difficulty}-{seed}"
         self._base_url = page_server().publish(self.instance.pages, token)
-        await session.open(self._base_url + self.instance.start)
+        await session.open(self._base_url + self.instance.start, self.warm_url)
         return self.instance.goal
 
     def outcome(self, session: Session, result: Any) -> tuple[float, bool]:
@@ -89,6 +97,10 @@ class BrowserEnv(gym.Env):
     Reward 1 when the task's validation accepts the submission, else 0; the episode terminates on
     submission and is truncated at the task's step limit, or when the browser crashes or hangs (it is
     restarted; `info["truncation_reason"]` says why).
+    Every episode gets a fresh browser context, made ahead in the background: `spare_context="after_reset"`
+    starts the next one as soon as a reset returns (a reset then rarely waits for it, but it competes with
+    the episode's first steps for the CPU), `"after_episode"` once the episode terminates or is truncated
+    (steps run undisturbed; a reset right after the last step waits for most of it).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 2}
@@ -106,6 +118,7 @@ class BrowserEnv(gym.Env):
         render_mode: str | None = None,
         browser: Browser | None = None,
         episodes: Episodes | None = None,
+        spare_context: str = "after_reset",
     ) -> None:
         if episodes is None:
             if task not in TASKS:
@@ -119,6 +132,9 @@ class BrowserEnv(gym.Env):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
         if step_timeout <= 0:
             raise ValueError(f"step_timeout must be positive, got {step_timeout}")
+        if spare_context not in SPARE_CONTEXT_TIMES:
+            raise ValueError(f"spare_context must be one of {SPARE_CONTEXT_TIMES}, got {spare_context!r}")
+        self.spare_context = spare_context
         self.episodes = episodes
         self.difficulty = difficulty
         self.screenshot = screenshot
@@ -152,9 +168,10 @@ class BrowserEnv(gym.Env):
         """The generated episode of our own tasks (what the scripted oracle reads)."""
         return getattr(self.episodes, "instance", None)
 
-    def _run(self, coroutine: Any) -> Any:
+    def _run(self, coroutine: Any, calls: int = 1) -> Any:
+        """Runs `coroutine` on the browser's loop, allowing `step_timeout` for each of its `calls` browser calls."""
         try:
-            return self.browser.runtime.run(coroutine, timeout=self.step_timeout)
+            return self.browser.runtime.run(coroutine, timeout=self.step_timeout * calls)
         except TimeoutError as error:
             raise BrowserFailure(f"browser hung: {error}") from None
         except BrowserFailure:
@@ -173,10 +190,24 @@ class BrowserEnv(gym.Env):
         self.session.forget()
         self.browser.restart()
 
-    def _observe(self, error: str) -> tuple[dict[str, Any], Any]:
-        """The observation and the result of the episodes' outcome script."""
-        tree = self._run(self.session.observe(self.screenshot, self.bboxes, self.episodes.outcome_script))
-        return self._observation(tree, error), tree["outcome"]
+    async def _observe(self) -> dict[str, Any]:
+        return await self.session.observe(self.screenshot, self.bboxes, self.episodes.outcome_script)
+
+    async def _begin(self) -> tuple[str, dict[str, Any]]:
+        """An episode's goal and first observation; then the next episode's context is started (or the last
+        one's closed). One hand-over to the browser's thread: each costs a thread switch, slow on a busy CPU."""
+        goal = await self.episodes.begin(self.session, self.seed_used, self.difficulty)
+        tree = await self._observe()
+        if self.spare_context == "after_reset":
+            await self.session.prepare_next(self.episodes.warm_url)
+        else:
+            await self.session.release_last()
+        return goal, tree
+
+    async def _act(self, action: str) -> tuple[str, dict[str, Any]]:
+        """The action's error message ('' if none) and the observation after it."""
+        error = await self.session.run_action_text(action)
+        return error, await self._observe()
 
     def _observation(self, tree: dict[str, Any], error: str) -> dict[str, Any]:
         observation: dict[str, Any] = {
@@ -213,8 +244,8 @@ class BrowserEnv(gym.Env):
         self._steps = 0
         for attempt in range(2):
             try:
-                self.goal = self._run(self.episodes.begin(self.session, self.seed_used, self.difficulty))
-                return self._observe("")[0], self._info()
+                self.goal, tree = self._run(self._begin(), calls=2)
+                return self._observation(tree, ""), self._info()
             except BrowserFailure:
                 if attempt == 1:
                     raise
@@ -226,9 +257,9 @@ class BrowserEnv(gym.Env):
             raise RuntimeError("call reset() before step() (and after an episode was truncated by a browser failure)")
         self._steps += 1
         try:
-            error = self._run(self.session.run_action_text(action))
-            observation, result = self._observe(error)
-            reward, terminated = self.episodes.outcome(self.session, result)
+            error, tree = self._run(self._act(action), calls=2)
+            observation = self._observation(tree, error)
+            reward, terminated = self.episodes.outcome(self.session, tree["outcome"])
         except BrowserFailure as failure:
             self._recover()
             blank = {"axtree_txt": "", "url": "about:blank", "boxes": []}
@@ -243,8 +274,8 @@ class BrowserEnv(gym.Env):
             blank = {"axtree_txt": "", "url": page_url, "boxes": []}
             observation, reward, terminated = self._observation(blank, str(failure).splitlines()[0]), 0.0, False
         truncated = not terminated and self._steps >= self.max_steps
-        if terminated or truncated:
-            self._run(self.session.prepare_next())
+        if (terminated or truncated) and self.spare_context == "after_episode" and self.session.page is not None:
+            self._run(self.session.prepare_next(self.episodes.warm_url))
         info = self._info(success=reward > 0, reason="step limit reached" if truncated else "")
         return observation, float(reward), bool(terminated), bool(truncated), info
 

@@ -45,8 +45,13 @@ class MiniWoBEpisodes:
     def max_steps(self, difficulty: str) -> int:
         return self._max_steps
 
+    @property
+    def warm_url(self) -> str:
+        """The task's page: every episode starts from it freshly loaded, so the next context loads it ahead."""
+        return f"{page_server().origin}/miniwob/miniwob/{self.task}.html"
+
     async def begin(self, session: Session, seed: int, difficulty: str) -> str:
-        await session.open(f"{page_server().origin}/miniwob/miniwob/{self.task}.html")
+        await session.open(self.warm_url, self.warm_url)
         return await session.evaluate(START_JS, seed)
 
     def outcome(self, session: Session, result: Any) -> tuple[float, bool]:

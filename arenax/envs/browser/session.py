@@ -30,11 +30,35 @@ MAX_NAVIGATION_WAIT_S = 2.0
 _CONTEXT_GONE = ("Execution context was destroyed", "navigat", "Cannot find context", "frame was detached")
 
 
-class Session:
-    """Drives one page at a time in `browser`; each `open` starts a new context, so nothing leaks between episodes.
+def observe_script(outcome_script: str) -> str:
+    """The page function of one observation, reporting `outcome_script`'s result as `outcome`."""
+    return OBSERVE_JS.replace("AXTREE", AXTREE_JS).replace("OUTCOME", outcome_script)
 
-    When an episode ends, `prepare_next` starts the next episode's context in the background, so that the
-    next `open` mostly navigates (steps within an episode are not slowed by it).
+
+class _Spare:
+    """The next episode's context in the making: `wanted` (an `open` waits for it) skips its warming up,
+    `abandoned` (it will not be used) stops it before its page, the costly part, is made."""
+
+    def __init__(self, warm_url: str) -> None:
+        self.warm_url = warm_url
+        self.wanted = False
+        self.abandoned = False
+        self.task: asyncio.Task | None = None
+
+    @property
+    def hurried(self) -> bool:
+        return self.wanted or self.abandoned
+
+
+class Session:
+    """Drives one page at a time in `browser`; each `open` takes a new context, so nothing leaks between episodes.
+
+    A new context costs a new renderer process (most of a reset's time), so the next episode's context and
+    page are made ahead, in the background on the browser's event-loop thread (`prepare_next`): then the
+    observation script runs once in the page (compiled and warmed up) and the page loads `warm_url`, so
+    that `open` navigates within the origin the renderer already serves, or, when every episode starts
+    from the same page (MiniWoB++), finds it loaded already. When `open` comes before the spare is
+    ready, the warming up is skipped.
     """
 
     def __init__(self, browser: Browser, viewport: tuple[int, int], timeout_ms: float, action_set: str) -> None:
@@ -46,55 +70,111 @@ class Session:
         self.page: Any = None
         self.messages: list[str] = []
         self.crashed = False
-        self._spare: asyncio.Task | None = None
+        self._spare: _Spare | None = None
+        self._retired: Any = None
         self._navigations: list[Any] = []
 
-    async def _take_context(self) -> tuple[Any, Any]:
+    async def _make_spare(self, spare: _Spare) -> tuple[Any, Any] | None:
+        """A new context and page, warmed up and at `spare.warm_url` unless hurried (None once abandoned)."""
+        await self.release_last()
+        context = await self.browser.new_context(self.viewport, self.timeout_ms)
+        try:
+            if spare.abandoned:
+                await _close_quietly(context)
+                return None
+            page = await context.new_page()
+            if not spare.hurried:
+                await page.main_frame.evaluate(observe_script("() => null"), {"bboxes": True})
+            if not spare.hurried:
+                await page.goto(spare.warm_url, wait_until="load")
+        except BaseException:
+            await _close_quietly(context)
+            raise
+        return context, page
+
+    def _start_spare(self, warm_url: str) -> _Spare:
+        spare = _Spare(warm_url)
+        spare.task = asyncio.ensure_future(self._make_spare(spare))
+        return spare
+
+    async def _take_spare(self, warm_url: str) -> tuple[Any, Any]:
         spare, self._spare = self._spare, None
-        if spare is not None:
+        if spare is not None and spare.warm_url != warm_url:
+            _discard(spare)
+        elif spare is not None:
+            spare.wanted = True
             try:
-                return await spare
+                made = await spare.task
+                if made is not None:
+                    return made
             except Exception:  # noqa: BLE001 (a spare from a browser that died is replaced)
                 pass
-        return await self.browser.new_page(self.viewport, self.timeout_ms)
+        spare = _Spare(warm_url)
+        spare.wanted = True
+        made = await self._make_spare(spare)
+        assert made is not None
+        return made
 
-    async def open(self, url: str) -> None:
-        """Closes the last episode's context and opens `url` in a fresh one."""
-        old = self.context
-        self.context, self.page = await self._take_context()
-        if old is not None:
-            asyncio.ensure_future(_close_quietly(old))
+    async def open(self, url: str, warm_url: str) -> None:
+        """Opens `url` in a fresh context prepared with `warm_url` (made now if none was prepared).
+
+        The page navigates to `url` unless it is there already; the last episode's context is closed by the
+        next `prepare_next` or `release_last`.
+        """
+        spare = await self._take_spare(warm_url)
+        if self.context is not None:
+            await self.release_last()
+            self._retired = self.context
+        self.context, self.page = spare
         self.messages = []
         self._navigations = []
         self.crashed = False
         self.page.on("request", self._on_request)
         self.page.on("crash", self._on_crash)
-        await self.page.goto(url, wait_until="load")
+        if self.page.url != url:
+            await self.page.goto(url, wait_until="load")
 
-    async def prepare_next(self) -> None:
-        """Starts creating the next episode's context in the background (returns at once)."""
-        if self._spare is None:
-            self._spare = asyncio.ensure_future(self.browser.new_page(self.viewport, self.timeout_ms))
+    async def release_last(self) -> None:
+        """Starts closing the last episode's context in the background (returns at once)."""
+        if self._retired is not None:
+            asyncio.ensure_future(_close_quietly(self._retired))
+            self._retired = None
+
+    async def prepare_next(self, warm_url: str) -> None:
+        """Closes the last episode's context and starts making the next one's from `warm_url` (returns at once)."""
+        if self._spare is not None and self._spare.warm_url == warm_url:
+            await self.release_last()
+            return
+        if self._spare is not None:
+            _discard(self._spare)
+        self._spare = self._start_spare(warm_url)
 
     def forget(self) -> None:
         """Drops every reference into the browser (after it was killed or restarted)."""
         if self._spare is not None:
-            self._spare.cancel()
-        self._spare = None
+            _discard(self._spare)
+        self._spare = self._retired = None
         self.context = self.page = None
 
     async def shutdown(self) -> None:
+        """Closes the page's context, the last episode's and (once made) the spare one."""
         if self._spare is not None:
-            self._spare.cancel()
-            self._spare = None
-        if self.context is not None:
-            await _close_quietly(self.context)
+            _discard(self._spare)
+        for context in (self.context, self._retired):
+            if context is not None:
+                await _close_quietly(context)
+        self._spare = self._retired = None
         self.context = self.page = None
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the next episode's context is being made or ready."""
+        return self._spare is not None
 
     @property
     def active(self) -> bool:
         """Whether a page or a spare context is open."""
-        return self.page is not None or self._spare is not None
+        return self.page is not None or self._spare is not None or self._retired is not None
 
     def _on_crash(self, page: Any) -> None:
         self.crashed = True
@@ -127,7 +207,7 @@ class Session:
     async def observe(self, screenshot: bool, bboxes: bool, outcome_script: str = "() => null") -> dict[str, Any]:
         """After the page's pending zero-delay timers: the accessibility-tree text, URL, element boxes and the result of
         `outcome_script` (all in one call to the page), and optionally a screenshot (RGB uint8)."""
-        script = OBSERVE_JS.replace("AXTREE", AXTREE_JS).replace("OUTCOME", outcome_script)
+        script = observe_script(outcome_script)
         tree = await self.evaluate(script, {"bboxes": bboxes})
         waited = 0.0
         while tree.get("leaving"):  # a navigation has begun: observe the page it leads to
@@ -252,6 +332,18 @@ class Session:
         await mouse.down()
         await mouse.move(*end, steps=5)
         await mouse.up()
+
+
+def _discard(spare: _Spare) -> None:
+    """Stops making a spare context (before its page, where it can) and closes what was made."""
+
+    def close_made(task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is None and task.result() is not None:
+            asyncio.ensure_future(_close_quietly(task.result()[0]))
+
+    spare.abandoned = True
+    assert spare.task is not None
+    spare.task.add_done_callback(close_made)
 
 
 async def _close_quietly(context: Any) -> None:

@@ -89,13 +89,23 @@ def test_bad_actions_cost_a_step_and_never_raise(browser):
     environment.close()
 
 
-def test_no_state_leaks_between_episodes(env):
-    env.reset(seed=0)
-    env._run(env.session.evaluate("() => { localStorage.setItem('k', 'v'); document.cookie = 'c=1'; "
-                                  "sessionStorage.setItem('arenax.submission', '{}'); }"))
-    env.reset(seed=0)
-    leaked = env._run(env.session.evaluate("() => [localStorage.length, document.cookie, sessionStorage.length]"))
-    assert leaked == [0, "", 0]
+def test_no_state_leaks_between_episodes(env, assert_no_state_leaks):
+    assert_no_state_leaks(env, 0)
+
+
+def test_next_context_is_made_after_reset_or_after_the_episode(env, browser):
+    env.reset(seed=1)
+    assert env.session.prepared
+    after_episode = BrowserEnv("click-button", browser=browser, spare_context="after_episode")
+    observation, _ = after_episode.reset(seed=7)
+    first_context = after_episode.session.context
+    assert not after_episode.session.prepared
+    _, reward, terminated, *_ = after_episode.step(_solve_click_button(observation))
+    assert reward == 1.0 and terminated and after_episode.session.prepared
+    again, _ = after_episode.reset(seed=7)
+    assert again["axtree_txt"] == observation["axtree_txt"] and after_episode.session.context is not first_context
+    assert not after_episode.session.prepared
+    after_episode.close()
 
 
 def test_only_loopback_is_reachable(env):
@@ -174,3 +184,5 @@ def test_constructor_refuses_bad_configuration(browser):
         BrowserEnv("click-button", difficulty="extreme", browser=browser)
     with pytest.raises(ValueError, match="action_set"):
         BrowserEnv("click-button", action_set="telepathy", browser=browser)
+    with pytest.raises(ValueError, match="spare_context"):
+        BrowserEnv("click-button", spare_context="never", browser=browser)

@@ -37,6 +37,10 @@ def test_seeded_like_miniwob_and_scored_from_its_globals(env):
     assert reward == 0.0 and terminated
 
 
+def test_preloaded_page_keeps_no_state_between_episodes(env, assert_no_state_leaks):
+    assert_no_state_leaks(env, 4)
+
+
 def test_unknown_task_is_refused(browser):
     with pytest.raises(ValueError, match="unknown MiniWoB"):
         MiniWoBEnv("click-everything", browser=browser)
