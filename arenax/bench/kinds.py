@@ -1,8 +1,10 @@
-"""The kinds of job a suite can hold, by algorithm: PPO-family training, offline training, scripted rollouts.
+"""The kinds of job a suite can hold, by algorithm: PPO-family training, offline training, MOMAPPO, scripted rollouts.
 
 Each kind is a module with `ALGORITHMS`, `VARIANTS` (the group key listing
 a job's variants, e.g. "backbones"), `GROUP_KEYS` (further keys a group may
-set), `variants(group)`, `settable()`, `units(job, seeds)`, `settings(job,
+set), `SCORE_KEY` (the logged number the report scores), `ALREADY_NORMALIZED`
+(whether that number needs no reference table), `variants(group)`,
+`settable()`, `check_task(id, row)`, `units(job, seeds)`, `settings(job,
 seeds)` and `run(job, folder, seeds, on_progress, devices, workers)`.
 """
 
@@ -12,9 +14,9 @@ from types import ModuleType
 
 
 def kinds() -> list[ModuleType]:
-    from arenax.bench import offline_jobs, ppo_jobs, rollout_jobs
+    from arenax.bench import momappo_jobs, offline_jobs, ppo_jobs, rollout_jobs
 
-    return [ppo_jobs, offline_jobs, rollout_jobs]
+    return [ppo_jobs, offline_jobs, momappo_jobs, rollout_jobs]
 
 
 def algorithms() -> list[str]:

@@ -12,6 +12,8 @@ from arenax.bench.suite import Job
 ALGORITHMS = ppo.ALGORITHMS
 VARIANTS = "backbones"
 GROUP_KEYS: tuple[str, ...] = ()
+SCORE_KEY = "episode_return"
+ALREADY_NORMALIZED = False
 FIXED_FIELDS = ("env_id", "algorithm", "backbone", "seed", "num_seeds")
 """PPOConfig fields that a job sets itself; a group's config may not."""
 

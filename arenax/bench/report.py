@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from arenax.bench.kinds import kind_of
 from arenax.bench.runner import is_done, job_folder
 from arenax.bench.suite import Suite
 from arenax.evaluation.command import default_arguments, score_records
@@ -18,26 +19,24 @@ SCORES_JSON = "scores.json"
 SCORES_CSV = "scores.csv"
 
 
-DATASET_SCORE = "normalized_score"
-"""What offline runs log beside their return: D4RL's 100 * (return - random) / (expert - random)."""
-
-
 def section_records(suite: Suite, out: str | Path, section: str) -> list:
-    """The section's logged returns of its finished jobs, normalized as the suite says (skipped jobs are left out)."""
-    folders = [job_folder(out, job) for job in suite.sections[section]]
-    folders = [folder for folder in folders if is_done(folder)]
-    if suite.normalize == "dataset":
-        return load_records(folders, score_key=DATASET_SCORE)
-    records = load_records(folders)
-    if suite.normalize != "none":
+    """The section's scores (its kind's `SCORE_KEY`) from its finished jobs, normalized as the suite says.
+
+    Skipped jobs are left out; scores that are normalized already (offline
+    runs' D4RL scores) are not normalized again.
+    """
+    jobs = suite.sections[section]
+    kind = kind_of(jobs[0].algorithm)
+    folders = [job_folder(out, job) for job in jobs if is_done(job_folder(out, job))]
+    records = load_records(folders, score_key=kind.SCORE_KEY)
+    if suite.normalize != "none" and not kind.ALREADY_NORMALIZED:
         records = normalize_records(records, load_reference_table(None if suite.normalize == "arenax" else suite.normalize))
     return records
 
 
 def score_suite(suite: Suite, out: str | Path, records: dict[str, list], *, reps: int = 2000, seed: int = 0) -> dict[str, Report]:
     """Section name -> its report (IQM, mean, median, optimality gap, profiles, improvement, curves) of its `records`."""
-    normalize = "none" if suite.normalize == "dataset" else suite.normalize
-    args = default_arguments([str(out)], "--reps", str(reps), "--seed", str(seed), "--normalize", normalize)
+    args = default_arguments([str(out)], "--reps", str(reps), "--seed", str(seed), "--normalize", suite.normalize)
     return {section: score_records(logged, args) for section, logged in records.items() if logged}
 
 

@@ -26,6 +26,8 @@ from arenax.bench.suite import Job
 ALGORITHMS = ("scripted",)
 VARIANTS = "policies"
 GROUP_KEYS: tuple[str, ...] = ()
+SCORE_KEY = "episode_return"
+ALREADY_NORMALIZED = False
 DEFAULTS = {"episodes": 20, "max_steps": 100}
 EPISODE_SEEDS = 1_000_000
 

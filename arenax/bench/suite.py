@@ -1,8 +1,8 @@
 """Benchmark suites as data: a TOML file names groups of training or rollout jobs and their settings.
 
 A suite file holds a `description`, default `seeds`, the `normalize` setting
-(`"arenax"` for the packaged reference scores, a path to a reference table,
-`"dataset"` for the D4RL-normalized scores of offline runs, or `"none"`) and
+(`"arenax"` for the packaged reference scores, a path to a reference table, or
+`"none"`; offline runs' D4RL-normalized scores are never normalized again) and
 one or more `[[group]]` tables. The group's `algorithm` decides its kind:
 
 ```toml
@@ -19,8 +19,14 @@ section = "offline"
 algorithm = "iql"
 tasks = ["CartPole-v1"]
 tier = "medium"                    # the dataset tier (default medium); one tier per section
-[group.config]                     # learner fields, plus eval_steps, dataset_steps, dataset_seed, behaviour_timesteps
+[group.config]                     # learner fields, plus eval_steps, dataset_steps, dataset_seed, behaviour (PPO fields)
 steps = 5000
+
+[[group]]                          # momappo: weight-conditioned PPO on a multi-objective task, scored by hypervolume
+section = "mo"
+algorithm = "momappo"
+weights = ["simplex", "grid"]
+tasks = ["MO-Beach-v0"]
 
 [[group]]                          # scripted: agents rolled out on browser and OS tasks
 section = "web"
@@ -31,8 +37,9 @@ tasks = ["web-click-button-v0"]
 episodes = 20
 ```
 
-Every algorithm of a section must run on every task of that section, so
-that the section scores as one comparison.
+Every algorithm of a section must run on every task of that section, and
+its jobs must be of one kind (one score), so that the section scores as one
+comparison.
 """
 
 from __future__ import annotations
@@ -169,7 +176,12 @@ def _check_jobs(suite: Suite, where: str) -> None:
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ValueError(f"{where}: jobs appear twice: {repeated}")
+    from arenax.bench.kinds import kind_of
+
     for section, jobs in suite.sections.items():
+        kinds = sorted({kind_of(job.algorithm).__name__.rsplit(".", 1)[-1] for job in jobs})
+        if len(kinds) > 1:
+            raise ValueError(f"{where}: section {section!r} mixes job kinds {kinds}; give each kind its own section")
         tasks = {job.task for job in jobs}
         for algorithm in {f"{job.algorithm}-{job.variant}" for job in jobs}:
             covered = {job.task for job in jobs if f"{job.algorithm}-{job.variant}" == algorithm}

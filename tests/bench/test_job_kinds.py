@@ -31,7 +31,7 @@ max_steps = 20
 OFFLINE = """
 description = "BC and IQL on a tiny CartPole dataset"
 seeds = 2
-normalize = "dataset"
+normalize = "none"
 
 [[group]]
 section = "offline"
@@ -185,3 +185,45 @@ def test_a_fight_ladder_report_rates_every_seed_and_the_scripted_fighters(tmp_pa
     assert names == {"ppo-mlp seed 0", "ppo-mlp seed 1", "idle", "random", "easy", "medium", "hard"}
     mean_scores = [float(row[3]) for row in rows]
     assert abs(sum(mean_scores) / len(mean_scores) - 0.5) < 1e-6, "every match gives one side s and the other 1 - s"
+
+
+MO = """
+description = "MOMAPPO for a few updates on the beach problem domain"
+seeds = 2
+normalize = "arenax"
+
+[[group]]
+section = "mo"
+algorithm = "momappo"
+weights = ["simplex"]
+tasks = ["MO-Beach-v0"]
+[group.config]
+total_timesteps = 640
+num_envs = 4
+rollout_length = 16
+features = 16
+divisions = 2
+episodes = 2
+"""
+
+
+def test_momappo_jobs_score_the_hypervolume_of_each_seeds_front(tmp_path):
+    from arenax.evaluation.normalization import load_reference_table
+
+    suite = _suite(tmp_path, "mo", MO)
+    out = tmp_path / "out"
+    assert [o.status for o in run_jobs(suite, out)] == ["trained"]
+    from arenax.bench.momappo_jobs import training_folder
+
+    folder = job_folder(out, suite.jobs[0])
+    results = json.loads((training_folder(folder) / "results.json").read_text())
+    write_suite_report(suite, out, reps=50, with_plots=False)
+    scores = json.loads((out / "scores.json").read_text())["scores"]
+    reference = load_reference_table(None)["MO-Beach-v0"]
+    for row, seed_result in zip(sorted(scores, key=lambda r: r["seed"]), results["seeds"]):
+        logged = run_log.read_metrics(folder / str(seed_result["seed"]))[-1]
+        assert logged["hypervolume"] == seed_result["hypervolume"]
+        assert row["score"] == pytest.approx((logged["hypervolume"] - reference.random) / (reference.expert - reference.random))
+    with pytest.raises(ValueError, match="mixes job kinds"):
+        mixed = MO + '[[group]]\nsection = "mo"\nalgorithm = "ippo"\nbackbones = ["mlp"]\ntasks = ["MO-Beach-v0"]\n'
+        _suite(tmp_path, "mixed", mixed)
