@@ -1,10 +1,11 @@
-"""What the three-way tests cannot see: initialisations, S4D's convolution mode, LongVQ's codebook loss, mode choice."""
+"""What the three-way tests cannot see: initialisations, convolution modes (S4D, H3), codebook loss, mode choice."""
 
 from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from test_backbone_references import REFERENCES
 from test_backbones import make_case, relative_error, to_numpy64
 
@@ -18,12 +19,13 @@ def initialize(module: backbones.Backbone, input_width: int):
     return jax.jit(lambda key: module.init(key, module.initialize_carry(1), inputs, resets))(jax.random.key(0))
 
 
-def test_s4d_convolution_mode_matches_reference_on_a_sequence_without_resets():
-    case = make_case("s4d")
+@pytest.mark.parametrize("name", ["s4d", "h3"])
+def test_convolution_mode_matches_reference_on_a_sequence_without_resets(name):
+    case = make_case(name)
     no_resets = jnp.zeros_like(case.resets)
     convolve = jax.jit(lambda params, carry, inputs: case.module.apply(params, carry, inputs, method="convolve"))
     actual = convolve(case.params, case.carry, case.inputs)
-    expected = REFERENCES["s4d"](case.module, *to_numpy64((case.params, case.carry, case.inputs, no_resets)))
+    expected = REFERENCES[name](case.module, *to_numpy64((case.params, case.carry, case.inputs, no_resets)))
     assert relative_error(actual, expected) < 1e-5
 
 

@@ -38,6 +38,9 @@ class H3(Backbone):
     held in memory at once). `mode` chooses the diagonal SSM's scan inside a
     chunk: "sequential", "associative" or "auto" (sequential on CPUs,
     associative elsewhere). The carry is `{"shift": WindowCarry, "diagonal": x[B, features, N/2]}`.
+    The convolution mode (`method="convolve"`, S4D's FFT kernel for the
+    diagonal SSM) takes no resets, so it serves only sequences without
+    episode starts inside them.
     """
 
     state_size: int = 64
@@ -82,4 +85,14 @@ class H3(Backbone):
         shift_carry, window = step_window(carry["shift"], k, reset)
         shifted = causal_convolution(window, self.shift_kernel)
         diagonal_carry, memory = self.diagonal.step(carry["diagonal"], shifted * v, reset)
+        return {"shift": shift_carry, "diagonal": diagonal_carry}, self.output_projection(q * memory)
+
+    def convolve(self, carry: dict[str, Any], inputs: jax.Array) -> tuple[dict[str, Any], jax.Array]:
+        """Parallel mode for a sequence with no episode start inside it, the diagonal SSM by FFT convolution."""
+        if inputs.ndim != 3:
+            raise ValueError(f"inputs must be [T, B, D], got shape {inputs.shape}")
+        q, k, v = jnp.split(self.qkv(inputs), 3, axis=-1)
+        shift_carry, window = sequence_window(carry["shift"], k, jnp.zeros(inputs.shape[:2], bool))
+        shifted = causal_convolution(window, self.shift_kernel)
+        diagonal_carry, memory = self.diagonal.convolve(carry["diagonal"], shifted * v)
         return {"shift": shift_carry, "diagonal": diagonal_carry}, self.output_projection(q * memory)
