@@ -10,7 +10,7 @@ import numpy as np
 from gymnasium import spaces
 
 from arenax.core import Environment, TimeStep
-from arenax.envs.smax import policies
+from arenax.envs.smax import policies, rounding
 from arenax.envs.smax.render import draw_battle
 from arenax.envs.smax.scenarios import draw_start, get_scenario
 from arenax.envs.smax.types import (
@@ -193,7 +193,7 @@ class SMAX(Environment[SMAXState, SMAXParams]):
         target = jnp.take_along_axis(table, safe_slot[:, None], axis=1)[:, 0]
         safe_target = jnp.maximum(target, 0)
         to_target = state.position[safe_target] - state.position
-        target_distance = jnp.sqrt(jnp.sum(to_target**2, axis=-1))
+        target_distance = rounding.distance(to_target[:, 0], to_target[:, 1])
         attacking = (
             wants_target
             & (target >= 0)
@@ -206,35 +206,39 @@ class SMAX(Environment[SMAXState, SMAXParams]):
         shots = jnp.where(ready, jnp.floor((dt - state.cooldown) / reload) + 1.0, 0.0)
         if self.has_suicide:
             shots = jnp.where(jnp.asarray(SUICIDE)[unit_type], jnp.minimum(shots, 1.0), shots)
-        cooldown = jnp.where(ready, state.cooldown + shots * reload - dt, jnp.maximum(state.cooldown - dt, 0.0))
-        amount = shots * params.unit_damage[unit_type]
+        cooldown = jnp.where(
+            ready, state.cooldown + rounding.rounded_product(shots, reload) - dt, jnp.maximum(state.cooldown - dt, 0.0)
+        )
+        amount = rounding.rounded_product(shots, params.unit_damage[unit_type])
         units = jnp.arange(self.num_units)
         hit = safe_target[:, None] == units[None, :]
         if self.has_splash:
             splash = params.unit_splash_radius[unit_type]
             around_target = state.position[safe_target][:, None, :] - state.position[None, :, :]
-            near = jnp.sum(around_target**2, axis=-1) <= (splash**2)[:, None]
+            near = rounding.distance(around_target[..., 0], around_target[..., 1]) <= splash[:, None]
             opposing = jnp.asarray(self.team)[:, None] != jnp.asarray(self.team)[None, :]
             hit = hit | (near & opposing & alive[None, :] & (splash > 0)[:, None])
-        received = jnp.where(hit, amount[:, None], 0.0)
-        damage = jnp.sum(jnp.where(healer[:, None], 0.0, received), axis=0)
+        # every attacker's amount (a rounded product, see `rounding`) on every unit it hits, summed over attackers
+        damage = jnp.sum(jnp.where(hit & ~healer[:, None], amount[:, None], 0.0), axis=0)
         absorbed = jnp.minimum(state.shield, damage)
         health = jnp.maximum(state.health - (damage - absorbed), 0.0)
         if self.has_suicide:
             health = jnp.where(jnp.asarray(SUICIDE)[unit_type] & (shots > 0), 0.0, health)
         max_health = params.unit_health[unit_type]
         if self.has_healers:
-            heal = jnp.sum(jnp.where(healer[:, None], received, 0.0), axis=0)
+            heal = jnp.sum(jnp.where(hit & healer[:, None], amount[:, None], 0.0), axis=0)
             health = jnp.where(health > 0, jnp.minimum(health + heal, max_health), 0.0)
         shield = state.shield - absorbed
         max_shield = params.unit_shield[unit_type]
-        shield = jnp.where(damage > 0, shield, jnp.minimum(shield + params.shield_regen * dt, max_shield))
+        regen = rounding.rounded_product(params.shield_regen, dt)
+        shield = jnp.where(damage > 0, shield, jnp.minimum(shield + regen, max_shield))
         shield = jnp.where(health > 0, shield, 0.0)
 
         # movement of living units that chose a move, then units pushed apart where they overlap
         moving = alive & (action >= 2) & (action < FIRST_TARGET)
         direction = jnp.asarray(MOVE_DIRECTIONS)[jnp.clip(action - 2, 0, 7)]
-        step = jnp.where(moving[:, None], direction * (params.unit_speed[unit_type] * dt)[:, None], 0.0)
+        stride = rounding.rounded_product(direction, (params.unit_speed[unit_type] * dt)[:, None])
+        step = jnp.where(moving[:, None], stride, 0.0)
         bounds = jnp.stack([params.map_width, params.map_height])
         position = jnp.clip(state.position + step, 0.0, bounds)
         position = self._push_apart(position, health > 0, params.unit_radius[unit_type], params.unit_speed[unit_type] > 0)
@@ -291,13 +295,14 @@ class SMAX(Environment[SMAXState, SMAXParams]):
     @staticmethod
     def _push_apart(position, alive, radius, movable) -> jax.Array:
         """One relaxation pass that moves overlapping living units apart (immovable units stay)."""
-        offset = position[:, None, :] - position[None, :, :]
-        distance = jnp.sqrt(jnp.sum(offset**2, axis=-1) + 1e-12)
+        # offset[j, i] points from unit j to unit i: the push on unit i sums over the leading axis
+        offset = position[None, :, :] - position[:, None, :]
+        both = alive[:, None] & alive[None, :] & ~np.eye(position.shape[0], dtype=bool)
+        distance = jnp.maximum(rounding.distance(offset[..., 0], offset[..., 1]), 1e-6)
         reach = radius[:, None] + radius[None, :]
-        both = alive[:, None] & alive[None, :] & ~jnp.eye(position.shape[0], dtype=bool)
         # capped so that nearly coincident units separate by doubling their distance, without dividing by it
         overlap = jnp.where(both, jnp.clip(reach / distance - 1.0, 0.0, 1.0), 0.0)
-        push = jnp.sum(offset * overlap[:, :, None], axis=1) * 0.5
+        push = jnp.sum(rounding.rounded_product(offset, overlap[:, :, None]), axis=0) * 0.5
         return position + jnp.where((alive & movable)[:, None], push, 0.0)
 
     # ----------------------------------------------------------------- observations and info
@@ -321,51 +326,47 @@ class SMAX(Environment[SMAXState, SMAXParams]):
     def _type_one_hot(self, unit_type: jax.Array) -> jax.Array:
         return (unit_type[:, None] == jnp.asarray(self.type_columns)[None, :]).astype(jnp.float32)
 
-    def _team_blocks(self, pairwise: jax.Array) -> jax.Array:
-        """`pairwise[viewer, unit, ...]` rearranged per viewer into its slots: other allies, then enemies.
+    def _slots(self, rows: jax.Array) -> jax.Array:
+        """`rows[unit, c]` laid out per agent in its observation slots, `[agents, slots, c]` (zeros in empty slots).
 
-        Static slicing only: each team's block of allies loses its diagonal
-        (the viewer itself) and both parts are padded to the layout's sizes.
+        Slots are the other units of the agent's team, then the enemies, each
+        part padded to the layout's size; an agent's allies are the team's
+        units before it, then those after it (a select between two shifted
+        copies, no gather).
         """
-        rows = []
-        for mine, theirs, _ in self.agent_teams:
-            allies = _without_diagonal(pairwise[mine, mine])
-            enemies = pairwise[mine, theirs]
-            rows.append(
-                jnp.concatenate(
-                    [_pad_axis1(allies, self.ally_slots, 0.0), _pad_axis1(enemies, self.enemy_slots, 0.0)],
-                    axis=1,
-                )
-            )
-        return jnp.concatenate(rows, axis=0)
+        blocks = []
+        for mine, theirs, size in self.agent_teams:
+            allies, enemies = rows[mine], rows[theirs]
+            parts = []
+            if size > 1:
+                before = np.arange(size - 1)[None, :] < np.arange(size)[:, None]
+                parts.append(jnp.where(before[:, :, None], allies[None, :-1], allies[None, 1:]))
+            parts.append(jnp.zeros((size, self.ally_slots - (size - 1), rows.shape[1]), rows.dtype))
+            parts.append(jnp.broadcast_to(enemies[None], (size, *enemies.shape)))
+            parts.append(jnp.zeros((size, self.enemy_slots - enemies.shape[0], rows.shape[1]), rows.dtype))
+            blocks.append(jnp.concatenate([part for part in parts if part.shape[1]], axis=1))
+        return jnp.concatenate(blocks, axis=0)
 
     def _observe(self, state: SMAXState) -> jax.Array:
         params = state.params
         alive = state.health > 0
         status, last = self._unit_features(state, alive)
+        status = jnp.clip(status, -1.0, 1.0)
         viewers = len(self.agents)
+        me_alive = alive[:viewers, None]
+        others = self._slots(jnp.concatenate([state.position, alive[:, None].astype(jnp.float32), status, last], axis=-1))
         sight = params.unit_sight_range[state.unit_type[:viewers]]
-        relative = (state.position[None, :, :] - state.position[:viewers, None, :]) / sight[:, None, None]
-        distance = jnp.sqrt(jnp.sum(relative**2, axis=-1))
-        visible = alive[None, :] & alive[:viewers, None] & (distance < 1.0)
-        units = jnp.concatenate([status, last], axis=-1)
-        seen = jnp.concatenate(
-            [
-                visible[..., None].astype(jnp.float32),
-                distance[..., None],
-                relative,
-                jnp.broadcast_to(units[None], (viewers, *units.shape)),
-            ],
-            axis=-1,
-        )
-        seen = jnp.where(visible[..., None], seen, 0.0)
-        seen = self._team_blocks(seen).reshape(viewers, -1)
+        relative = (others[..., :2] - state.position[:viewers, None, :]) / sight[:, None, None]
+        present = (others[..., 2] > 0) & me_alive
+        distance = rounding.distance(relative[..., 0], relative[..., 1])
+        visible = present & (distance < 1.0)
+        seen = jnp.concatenate([visible[..., None].astype(jnp.float32), distance[..., None], relative, others[..., 3:]], axis=-1)
+        seen = jnp.where(visible[..., None], seen, 0.0).reshape(viewers, -1)
         size = jnp.stack([params.map_width, params.map_height])
         own = jnp.concatenate(
             [status[:viewers], state.position[:viewers] / size, self._type_one_hot(state.unit_type[:viewers])], axis=-1
         )
-        own = jnp.where(alive[:viewers, None], own, 0.0)
-        return jnp.clip(jnp.concatenate([own, seen], axis=-1), -1.0, 1.0).astype(jnp.float32)
+        return jnp.concatenate([jnp.where(me_alive, own, 0.0), seen], axis=-1)
 
     def action_mask(self, state: SMAXState) -> jax.Array:
         """Allowed actions of every agent `[agents, actions]`: see the class docstring."""
@@ -375,11 +376,14 @@ class SMAX(Environment[SMAXState, SMAXParams]):
         unit_type = state.unit_type[:viewers]
         me_alive = alive[:viewers]
         speed = params.unit_speed[unit_type]
-        ahead = state.position[:viewers, None, :] + jnp.asarray(MOVE_DIRECTIONS)[None] * (speed * params.time_per_step)[:, None, None]
+        stride = rounding.rounded_product(jnp.asarray(MOVE_DIRECTIONS)[None], (speed * params.time_per_step)[:, None, None])
+        ahead = state.position[:viewers, None, :] + stride
         inside = jnp.all((ahead >= 0.0) & (ahead <= jnp.stack([params.map_width, params.map_height])), axis=-1)
         moves = me_alive[:, None] & inside & (speed > 0)[:, None]
-        distance = jnp.sqrt(jnp.sum((state.position[None, :, :] - state.position[:viewers, None, :]) ** 2, axis=-1))
-        reachable = alive[None, :] & me_alive[:, None] & (distance <= params.unit_attack_range[unit_type][:, None])
+        offset = state.position[None, :, :] - state.position[:viewers, None, :]
+        both = alive[None, :] & me_alive[:, None]
+        distance = rounding.distance(offset[..., 0], offset[..., 1])
+        reachable = both & (distance <= params.unit_attack_range[unit_type][:, None])
         targets = self._targets(reachable)
         if self.has_healers:
             healer = jnp.asarray(HEALER)[unit_type]
@@ -439,14 +443,6 @@ class SMAX(Environment[SMAXState, SMAXParams]):
     def __repr__(self) -> str:
         mode = ", self_play=True" if self.self_play else f", opponent={self.opponent!r}"
         return f"SMAX(scenario={self.scenario.name!r}{mode})"
-
-
-def _without_diagonal(square: jax.Array) -> jax.Array:
-    """`square[n, n, ...]` without its diagonal, `[n, n - 1, ...]`, by reshaping (no gather)."""
-    n = square.shape[0]
-    rest = square.shape[2:]
-    flat = square.reshape(n * n, *rest)[1:]
-    return flat.reshape(n - 1, n + 1, *rest)[:, :n].reshape(n, n - 1, *rest)
 
 
 def _pad_axis1(block: jax.Array, size: int, value) -> jax.Array:

@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from arenax.envs.smax import rounding
 from arenax.envs.smax.hashing import hashed_uniform
 from arenax.envs.smax.types import FIRST_TARGET, HEALER, MOVE_DIRECTIONS, NOOP, OPPONENT_LEVELS, STOP, SMAXState
 
@@ -18,8 +19,10 @@ _FAR = 1e9
 
 
 def move_towards(vector: jax.Array) -> jax.Array:
-    """The move action (of eight) closest in direction to each `vector[..., 2]`."""
-    return (2 + jnp.argmax(vector @ jnp.asarray(MOVE_DIRECTIONS).T, axis=-1)).astype(jnp.int32)
+    """The move action (of eight) closest in direction to each `vector[..., 2]` (scores rounded alike jitted and eager)."""
+    compass = jnp.asarray(MOVE_DIRECTIONS)
+    score = rounding.rounded_product(vector[..., :1], compass[:, 0]) + rounding.rounded_product(vector[..., 1:], compass[:, 1])
+    return (2 + jnp.argmax(score, axis=-1)).astype(jnp.int32)
 
 
 def _rows(array: jax.Array, index: jax.Array) -> jax.Array:
@@ -53,14 +56,15 @@ def heuristic_actions(
     alive = state.health[own] > 0
     enemy_alive = state.health[other] > 0
     to_enemy = state.position[other][None, :, :] - position[:, None, :]
-    distance = jnp.sqrt(jnp.sum(to_enemy**2, axis=-1) + 1e-12)
+    distance = rounding.distance(to_enemy[..., 0], to_enemy[..., 1])
     attack_range = params.unit_attack_range[unit_type]
     in_range = enemy_alive[None, :] & (distance <= attack_range[:, None])
     can_attack = jnp.any(in_range, axis=1)
     nearest = jnp.argmin(jnp.where(enemy_alive[None, :], distance, _FAR), axis=1)
     nearest_in_range = jnp.argmin(jnp.where(in_range, distance, _FAR), axis=1)
     durability = state.health[other] + state.shield[other]
-    weakest_in_range = jnp.argmin(jnp.where(in_range, durability[None, :] + 1e-3 * distance, _FAR), axis=1)
+    closeness = rounding.rounded_product(1e-3, distance)
+    weakest_in_range = jnp.argmin(jnp.where(in_range, durability[None, :] + closeness, _FAR), axis=1)
     towards_nearest = _rows(to_enemy, nearest)
     advance = move_towards(towards_nearest)
     attack_nearest = jnp.where(can_attack, FIRST_TARGET + nearest_in_range, advance)
@@ -91,8 +95,8 @@ def _healer_actions(state: SMAXState, own: slice, alive: jax.Array) -> jax.Array
     position, unit_type = state.position[own], state.unit_type[own]
     count = position.shape[0]
     to_ally = position[None, :, :] - position[:, None, :]
-    distance = jnp.sqrt(jnp.sum(to_ally**2, axis=-1) + 1e-12)
     others = alive[None, :] & ~np.eye(count, dtype=bool)
+    distance = rounding.distance(to_ally[..., 0], to_ally[..., 1])
     missing = params.unit_health[unit_type] - state.health[own]
     in_range = others & (distance <= params.unit_attack_range[unit_type][:, None]) & (missing[None, :] > 0)
     heal_target = jnp.argmax(jnp.where(in_range, missing[None, :], -1.0), axis=1)

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from arenax.envs.smax.hashing import hashed_uniform
+from arenax.envs.smax.rounding import rounded_product
 from arenax.envs.smax.types import UNIT_TYPES
 
 
@@ -124,7 +125,7 @@ def _cluster(jitter: jax.Array, centre: jax.Array) -> jax.Array:
     side = int(np.ceil(np.sqrt(count)))
     cells = np.arange(count)
     lattice = np.stack([cells % side, cells // side], axis=1).astype(np.float32) - (side - 1) / 2
-    return centre + LATTICE_SPACING * (lattice + JITTER * (2 * jitter - 1))
+    return centre + rounded_product(LATTICE_SPACING, lattice + rounded_product(JITTER, 2 * jitter - 1))
 
 
 def draw_start(key: jax.Array, scenario: Scenario, width: jax.Array, height: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -141,8 +142,8 @@ def draw_start(key: jax.Array, scenario: Scenario, width: jax.Array, height: jax
     size = jnp.stack([width, height])
     if scenario.race is None:
         jitter = hashed_uniform(key, START_COUNTER, 0, 2 * (n_a + n_e)).reshape(n_a + n_e, 2)
-        allies = _cluster(jitter[:n_a], size * jnp.array([0.25, 0.5]))
-        enemies = _cluster(jitter[n_a:], size * jnp.array([0.75, 0.5]))
+        allies = _cluster(jitter[:n_a], rounded_product(size, jnp.array([0.25, 0.5])))
+        enemies = _cluster(jitter[n_a:], rounded_product(size, jnp.array([0.75, 0.5])))
         return jnp.asarray(scenario.unit_types, jnp.int8), jnp.concatenate([allies, enemies])
     count = max(n_a, n_e)
     # one draw: type choices, start kind, reflect centre, jitter of the (larger) first team, enemy jitter
@@ -153,7 +154,8 @@ def draw_start(key: jax.Array, scenario: Scenario, width: jax.Array, height: jax
     drawn = jnp.asarray(choices)[jnp.searchsorted(cumulative, uniform[:count], side="right")]
     unit_type = jnp.concatenate([drawn[:n_a], drawn[:n_e]])
     reflect_kind = uniform[count] < 0.5
-    centre = (jnp.array([0.15, 0.3]) + uniform[count + 1 : count + 3] * jnp.array([0.2, 0.4])) * size
+    corner = jnp.array([0.15, 0.3]) + rounded_product(uniform[count + 1 : count + 3], jnp.array([0.2, 0.4]))
+    centre = rounded_product(corner, size)
     jitter = uniform[count + 3 : 3 * count + 3].reshape(count, 2)
     enemy_jitter = uniform[3 * count + 3 :].reshape(n_e, 2)
     left = _cluster(jitter, centre)
@@ -161,9 +163,10 @@ def draw_start(key: jax.Array, scenario: Scenario, width: jax.Array, height: jax
     reflect = jnp.concatenate([left[:n_a], mirrored[:n_e]])
     corners = np.array([[1, 1], [1, -1], [-1, -1], [-1, 1]], np.float32)
     bounds = np.linspace(0, n_e, min(4, n_e) + 1).round().astype(int)
+    groups = enumerate(zip(bounds[:-1], bounds[1:]))
     enemies = jnp.concatenate(
-        [_cluster(enemy_jitter[a:b], size * (0.5 + 0.3 * corners[i])) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))]
+        [_cluster(enemy_jitter[a:b], rounded_product(size, 0.5 + 0.3 * corners[i])) for i, (a, b) in groups]
     )
-    surround = jnp.concatenate([_cluster(jitter[:n_a], size * 0.5), enemies])
+    surround = jnp.concatenate([_cluster(jitter[:n_a], rounded_product(size, 0.5)), enemies])
     positions = jnp.where(reflect_kind, reflect, surround)
     return unit_type, positions
