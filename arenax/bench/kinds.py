@@ -29,3 +29,12 @@ def kind_of(algorithm: str) -> ModuleType:
         if algorithm in kind.ALGORITHMS:
             return kind
     raise ValueError(f"algorithm must be one of {', '.join(algorithms())}, got {algorithm!r}")
+
+
+def checked_names(values: list, what: str, choices: tuple[str, ...]) -> list[str]:
+    """A group's list of `what` (e.g. "policies") as strings, each one of `choices`; a ValueError names the others."""
+    names = [str(value) for value in values]
+    unknown = set(names) - set(choices)
+    if unknown:
+        raise ValueError(f"unknown {what} {sorted(unknown)}; choose from {', '.join(choices)}")
+    return names

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from arenax.baselines import run_log
+from arenax.bench.kinds import checked_names
 from arenax.bench.suite import Job
 
 ALGORITHMS = ("momappo",)
@@ -38,11 +39,7 @@ DEFAULTS: dict[str, Any] = {
 def variants(group: dict[str, Any]) -> list[str]:
     from arenax.baselines.momappo import WEIGHT_SAMPLERS
 
-    names = [str(name) for name in group[VARIANTS]]
-    unknown = set(names) - set(WEIGHT_SAMPLERS)
-    if unknown:
-        raise ValueError(f"unknown weights {sorted(unknown)}; choose from {', '.join(WEIGHT_SAMPLERS)}")
-    return names
+    return checked_names(group[VARIANTS], VARIANTS, WEIGHT_SAMPLERS)
 
 
 def settable() -> set[str]:

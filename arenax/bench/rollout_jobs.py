@@ -21,6 +21,7 @@ import gymnasium as gym
 
 from arenax.baselines import run_log
 from arenax.bench.agents import POLICIES, make_agent
+from arenax.bench.kinds import checked_names
 from arenax.bench.suite import Job
 
 ALGORITHMS = ("scripted",)
@@ -33,11 +34,7 @@ EPISODE_SEEDS = 1_000_000
 
 
 def variants(group: dict[str, Any]) -> list[str]:
-    names = [str(policy) for policy in group[VARIANTS]]
-    unknown = set(names) - set(POLICIES)
-    if unknown:
-        raise ValueError(f"unknown policies {sorted(unknown)}; choose from {', '.join(POLICIES)}")
-    return names
+    return checked_names(group[VARIANTS], VARIANTS, POLICIES)
 
 
 def settable() -> set[str]:
