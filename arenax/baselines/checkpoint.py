@@ -8,6 +8,8 @@ from typing import Any
 import jax
 import orbax.checkpoint as ocp
 
+from arenax.baselines import distributed
+
 
 class Checkpointer:
     """Keeps the latest `max_to_keep` checkpoints of one pytree in `directory`, one folder per step.
@@ -15,6 +17,11 @@ class Checkpointer:
     Saving is synchronous and orbax writes each step to a temporary folder that
     it renames when complete, so a run killed mid-save leaves its previous
     checkpoint intact and the unfinished one is ignored (and removed on reopening).
+
+    Under `jax.distributed` every process opens, saves and restores the same
+    `directory` (orbax's saves and restores are collective: each process
+    writes and reads the shards it holds, process 0 the metadata), so the
+    folder must be shared by all hosts; opening checks that it is.
     """
 
     def __init__(self, directory: str | Path, max_to_keep: int = 2):
@@ -24,6 +31,7 @@ class Checkpointer:
             cleanup_tmp_directories=True,
         )
         self.directory = Path(directory).absolute()
+        distributed.check_shared_folder(self.directory, "the checkpoint folder")
         self._manager = ocp.CheckpointManager(self.directory, options=options)
 
     def latest_step(self) -> int | None:

@@ -7,6 +7,8 @@ import dataclasses
 import json
 import sys
 
+from arenax.baselines import distributed
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Adds `ALGORITHM --env ID --backbone NAME --seeds N --out DIR` and the PPO hyperparameters to `parser`."""
@@ -52,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--updates-per-chunk", type=int, default=defaults.updates_per_chunk)
     parser.add_argument("--checkpoint-every", type=int, default=defaults.checkpoint_every, help="chunks between checkpoints")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    distributed.add_arguments(parser)
 
 
 def config_from_args(args: argparse.Namespace):
@@ -91,19 +94,28 @@ def config_from_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    """Trains as `args` say; returns 0, or 2 after printing what is wrong with the arguments."""
+    """Trains as `args` say; returns 0, or 2 after printing what is wrong with the arguments.
+
+    With `--coordinator`, this process first joins the others (`jax.distributed`);
+    all of them train one run and process 0 writes its logs and progress bar.
+    """
     from arenax.baselines import ppo
     from arenax.core import UnknownEnvironmentError
 
     try:
+        cluster = distributed.cluster_from_args(args)
         config = config_from_args(args)
-        trainer_result = ppo.train(config, args.out, progress=not args.no_progress)
+        if cluster is not None:
+            distributed.initialize(cluster)
+        trainer_result = ppo.train(config, args.out, progress=not args.no_progress and distributed.is_primary())
     except (ValueError, TypeError, UnknownEnvironmentError) as error:
         print(f"arenax train: {error}", file=sys.stderr)
         return 2
     summary = {
         "out": str(args.out),
         "chunks_run": trainer_result.chunks_run,
+        "process_id": distributed.process_index(),
+        "num_processes": distributed.process_count(),
         "config": dataclasses.asdict(config),
     }
     print(json.dumps(summary))

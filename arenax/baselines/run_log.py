@@ -4,6 +4,8 @@ Layout: `<out>/<seed>/config.json` (at least `algorithm`, `env_id`, `backbone`,
 `seed`) and `<out>/<seed>/metrics.jsonl` (one JSON object per line with at
 least `step`, the environment steps so far, and `episode_return`, the mean
 return of the episodes finished since the previous line, or null if none).
+When several processes train one run (`jax.distributed`), only process 0
+writes: the writers below do nothing in the others.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from arenax.baselines import distributed
+
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.jsonl"
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Writes `text` to a temporary file beside `path`, flushed to disk, then renames it over `path`."""
+    """Writes `text` to a temporary file beside `path`, flushed to disk, then renames it over `path` (process 0 only)."""
+    if not distributed.is_primary():
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -47,8 +53,10 @@ def append_metrics(folder: Path, record: dict[str, Any]) -> None:
     """Appends one line with a single `write` of the whole line, newline included, then syncs it.
 
     A reader that takes only newline-terminated lines (as `read_metrics` does)
-    therefore never mistakes a partly written line for a whole one.
+    therefore never mistakes a partly written line for a whole one. Process 0 only.
     """
+    if not distributed.is_primary():
+        return
     line = (json.dumps(_json_safe(record), sort_keys=True) + "\n").encode("utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(folder / METRICS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -1,4 +1,9 @@
-"""`arenax bench SUITE`: trains every job of a suite, scores the runs, and writes one report."""
+"""`arenax bench SUITE`: trains every job of a suite, scores the runs, and writes one report.
+
+With `--coordinator HOST:PORT --num-processes N --process-id I` the same
+command on N hosts trains the suite's PPO-family jobs together (`jax.distributed`);
+process 0 shows the progress and writes every file.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from arenax.baselines import distributed
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reps", type=int, default=2000, help="bootstrap replicates of the report (default 2000)")
     parser.add_argument("--no-plots", action="store_true", help="write no PNG plots")
     parser.add_argument("--no-progress", action="store_true", help="no progress display")
+    distributed.add_arguments(parser)
 
 
 @contextmanager
@@ -97,15 +105,24 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"--seeds must be at least 1, got {args.seeds}")
         if args.workers < 1:
             raise ValueError(f"--workers must be at least 1, got {args.workers}")
+        cluster = distributed.cluster_from_args(args)
+        if cluster is not None and args.devices is not None:
+            raise ValueError("--devices cannot be combined with --coordinator: a multi-host run uses every device of every process")
+        if cluster is not None:
+            distributed.initialize(cluster)
         devices = _devices(args.devices)
     except (ValueError, UnknownEnvironmentError) as error:
         print(f"arenax bench: {error}", file=sys.stderr)
         return 2
     out = args.out or Path("runs") / suite.name
     seeds = args.seeds or suite.seeds
+    primary = distributed.is_primary()
     try:
-        with _display(not args.no_progress and sys.stderr.isatty(), suite, seeds) as (on_job, on_chunk):
+        with _display(primary and not args.no_progress and sys.stderr.isatty(), suite, seeds) as (on_job, on_chunk):
             outcomes = run_jobs(suite, out, seeds, devices=devices, on_job=on_job, on_chunk=on_chunk, workers=args.workers)
+        if not primary:
+            print(f"process {distributed.process_index()}: all jobs finished; process 0 writes the report in {out}")
+            return 0
         _summary(outcomes)
         written = write_suite_report(suite, out, reps=args.reps, with_plots=not args.no_plots)
     except ValueError as error:

@@ -5,7 +5,9 @@ a job's variants, e.g. "backbones"), `GROUP_KEYS` (further keys a group may
 set), `SCORE_KEY` (the logged number the report scores), `ALREADY_NORMALIZED`
 (whether that number needs no reference table), `variants(group)`,
 `settable()`, `check_task(id, row)`, `units(job, seeds)`, `settings(job,
-seeds)` and `run(job, folder, seeds, on_progress, devices, workers)`.
+seeds)`, `run(job, folder, seeds, on_progress, devices, workers)` and
+`SPANS_PROCESSES` (whether every process of a `jax.distributed` run can take
+part in a job: its JAX work is collective and it writes only through `run_log`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ VARIANTS = "weights"
 GROUP_KEYS: tuple[str, ...] = ()
 SCORE_KEY = "hypervolume"
 ALREADY_NORMALIZED = False
+SPANS_PROCESSES = False
+"""MOMAPPO writes results.json from every process."""
 DEFAULTS: dict[str, Any] = {
     "algorithm": "ippo",
     "total_timesteps": 200_000,

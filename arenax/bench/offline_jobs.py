@@ -21,6 +21,8 @@ GROUP_KEYS = ("tier",)
 SCORE_KEY = "normalized_score"
 """D4RL's 100 * (return - random) / (expert - random), with the dataset's own reference returns."""
 ALREADY_NORMALIZED = True
+SPANS_PROCESSES = False
+"""Dataset generation writes Minari files from every process."""
 JOB_FIELDS = {"eval_steps": 20_000, "dataset_steps": 100_000, "dataset_seed": 0, "behaviour": {}}
 """Settings of the job around the learner, with their defaults (`behaviour`: PPOConfig fields of the behaviour run)."""
 

@@ -14,6 +14,8 @@ VARIANTS = "backbones"
 GROUP_KEYS: tuple[str, ...] = ()
 SCORE_KEY = "episode_return"
 ALREADY_NORMALIZED = False
+SPANS_PROCESSES = True
+"""One sharded program over every process's devices; orbax checkpoints are collective."""
 FIXED_FIELDS = ("env_id", "algorithm", "backbone", "seed", "num_seeds")
 """PPOConfig fields that a job sets itself; a group's config may not."""
 

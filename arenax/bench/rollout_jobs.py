@@ -29,6 +29,8 @@ VARIANTS = "policies"
 GROUP_KEYS: tuple[str, ...] = ()
 SCORE_KEY = "episode_return"
 ALREADY_NORMALIZED = False
+SPANS_PROCESSES = False
+"""Episodes are played by Python processes, not JAX devices."""
 DEFAULTS = {"episodes": 20, "max_steps": 100}
 EPISODE_SEEDS = 1_000_000
 

@@ -5,6 +5,8 @@ folder per seed (`<seed>/config.json`, `<seed>/metrics.jsonl`) and whatever
 the kind keeps to resume (PPO's `checkpoints/`, rollouts' per-episode lines).
 A job that finished has `done.json` there and is never run again; an
 interrupted one resumes, so that a rerun ends where an uninterrupted run would.
+Under `jax.distributed` every process runs the same jobs, as process 0 finds
+them done or not, and only process 0 writes files.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from arenax.baselines import run_log
+from arenax.baselines import distributed, run_log
 from arenax.bench.kinds import kind_of
 from arenax.bench.suite import Job, Suite
 
@@ -64,6 +66,19 @@ def skip_reason(job: Job) -> str | None:
     return None
 
 
+def check_multi_process(suite: Suite) -> None:
+    """Under `jax.distributed` with several processes, a ValueError names the jobs whose kind runs in one process only."""
+    if distributed.process_count() == 1:
+        return
+    single = [job.name for job in suite.jobs if not kind_of(job.algorithm).SPANS_PROCESSES]
+    if single:
+        raise ValueError(
+            f"{len(single)} job(s) of suite {suite.name!r} run in one process only, not across"
+            f" {distributed.process_count()} processes (PPO-family jobs do): {', '.join(single)};"
+            " run them without --coordinator"
+        )
+
+
 def run_jobs(
     suite: Suite,
     out: str | Path,
@@ -78,15 +93,19 @@ def run_jobs(
 
     `on_job(job, status)` is told "running" when a job starts and its final
     status when it ends. `devices` share each training job's environments;
-    `workers` processes play the episodes of each rollout job.
+    `workers` processes play the episodes of each rollout job. Under
+    `jax.distributed` every process calls it; process 0 decides which jobs
+    are done and alone writes.
     """
     seeds = suite.seeds if seeds is None else seeds
+    check_multi_process(suite)
+    found_done = distributed.agree([is_done(job_folder(out, job)) for job in suite.jobs])
     outcomes = []
-    for job in suite.jobs:
+    for job, done in zip(suite.jobs, found_done):
         kind = kind_of(job.algorithm)
         folder = job_folder(out, job)
         settings = kind.settings(job, seeds)
-        if is_done(folder):
+        if done:
             summary = json.loads((folder / DONE_FILE).read_text())
             if summary["config"] != settings:
                 raise ValueError(
