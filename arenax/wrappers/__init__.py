@@ -7,6 +7,7 @@ from arenax.wrappers.gymnasium_env import GymnasiumEnv
 from arenax.wrappers.linear_reward import LinearReward
 from arenax.wrappers.normalize import NormalizeObservation, NormalizeReward
 from arenax.wrappers.time_limit import TimeLimit
+from arenax.wrappers.vector_autoreset import VectorAutoReset
 from arenax.wrappers.vector_env import JaxVectorEnv
 from arenax.wrappers.vectorize import Vectorize
 
@@ -20,6 +21,7 @@ __all__ = [
     "NormalizeReward",
     "PettingZooParallelEnv",
     "TimeLimit",
+    "VectorAutoReset",
     "Vectorize",
     "Wrapper",
     "parallel_env",
