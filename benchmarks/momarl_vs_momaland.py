@@ -2,7 +2,11 @@
 
 Per environment (same configuration on both sides):
   momaland      MOMAland's environment stepped from Python with random (masked) actions, one env
-  arenax@N      jit(lax.scan(vmap(AutoReset(env).step))) over N envs with random (masked) actions
+  arenax@N      jit(lax.scan(Vectorize(AutoReset(env), N).step)) with random (masked) actions,
+                observations, rewards and episode ends of every step computed (the program returns them);
+                a fresh episode is computed for every env on every step and kept where one ended
+  batch@N       the same with `VectorAutoReset(Vectorize(env, N))`: the batch's fresh episodes are
+                computed only on steps where some episode ended (fixed horizons: once per episode)
 Ratios are arenax@N env-steps/s over MOMAland's; MOMAland has no batched mode, so N of its envs
 run N times slower. Each rate is given per wall-clock second and per second of this process's CPU
 time (all threads): on a shared machine the CPU-time rates are the ones that do not depend on what
@@ -27,7 +31,7 @@ import numpy as np
 from gymnasium import spaces as gym_spaces
 
 import arenax
-from arenax.wrappers import AutoReset
+from arenax.wrappers import AutoReset, VectorAutoReset, Vectorize
 
 # (arenax id, arenax kwargs, MOMAland module, MOMAland kwargs, MOMAland API)
 PAIRS = [
@@ -110,20 +114,27 @@ def random_actions(env, key: jax.Array, ts, num_envs: int) -> jax.Array:
     return (jax.random.bits(key, shape) % space.n).astype(jnp.int32)
 
 
-def arenax_steps_per_second(env_id: str, kwargs: dict, num_envs: int, seconds: float) -> tuple[float, float]:
-    env = AutoReset(arenax.make(env_id, **kwargs))
+def arenax_steps_per_second(
+    env_id: str, kwargs: dict, num_envs: int, seconds: float, per_env_reset: bool
+) -> tuple[float, float]:
+    if per_env_reset:
+        env = Vectorize(AutoReset(arenax.make(env_id, **kwargs)), num_envs)
+    else:
+        env = VectorAutoReset(Vectorize(arenax.make(env_id, **kwargs), num_envs))
 
     def run(key, steps):
-        state, ts = jax.vmap(env.reset)(jax.random.split(key, num_envs))
+        state, ts = env.reset(key)
 
         def body(carry, i):
             state, ts = carry
             actions = random_actions(env, jax.random.fold_in(key, i), ts, num_envs)
-            state, ts = jax.vmap(env.step)(state, actions)
+            state, ts = env.step(state, actions)
             return (state, ts), ts.reward.sum()
 
-        _, sums = jax.lax.scan(body, (state, ts), jnp.arange(steps))
-        return sums.sum()
+        (_, ts), sums = jax.lax.scan(body, (state, ts), jnp.arange(steps))
+        # returning the last observations keeps every step's observations live: with only the rewards read,
+        # XLA would drop the observation computation from the loop, which MOMAland's side always pays for
+        return sums.sum(), ts.obs
 
     compiled = jax.jit(run, static_argnums=1)
     jax.block_until_ready(compiled(jax.random.PRNGKey(0), 16))
@@ -158,11 +169,12 @@ def main() -> None:
             peer = momaland_steps_per_second(momaland_env(module, peer_kwargs, api), api, args.seconds)
             row["momaland"], row["momaland_cpu"] = peer
         for num_envs in args.num_envs:
-            ours = arenax_steps_per_second(env_id, kwargs, num_envs, args.seconds)
-            row[f"arenax@{num_envs}"], row[f"arenax@{num_envs}_cpu"] = ours
-            if peer is not None:
-                row[f"ratio@{num_envs}"] = ours[0] / peer[0]
-                row[f"ratio@{num_envs}_cpu"] = ours[1] / peer[1]
+            for name, per_env_reset in (("arenax", True), ("batch", False)):
+                ours = arenax_steps_per_second(env_id, kwargs, num_envs, args.seconds, per_env_reset)
+                row[f"{name}@{num_envs}"], row[f"{name}@{num_envs}_cpu"] = ours
+                if peer is not None:
+                    row[f"{name}_ratio@{num_envs}"] = ours[0] / peer[0]
+                    row[f"{name}_ratio@{num_envs}_cpu"] = ours[1] / peer[1]
         print(json.dumps({k: (float(f"{v:.4g}") if isinstance(v, float) else v) for k, v in row.items()}), flush=True)
 
 

@@ -27,7 +27,8 @@ from gymnasium import spaces
 
 from arenax import evaluation
 from arenax.baselines import ppo
-from arenax.baselines.encoding import num_discrete_actions, observation_encoder
+from arenax.agents.policy import greedy_action, sample_action
+from arenax.baselines.encoding import action_layout, observation_encoder
 from arenax.core import Environment, TimeStep, WrapperState, make
 from arenax.core.environment import NEXT_EPISODE_STREAM
 from arenax.wrappers.base import Wrapper
@@ -41,8 +42,11 @@ REFERENCE_POINTS = {
     "MO-ItemGathering-v0": (0.0, 0.0, 0.0),
     "MO-SMAX-3m-v0": (0.0, -1.0),
     "MO-SMAX-2s3z-v0": (0.0, -1.0),
+    "MO-WalkerLite-v0": (-40.0, -200.0),
 }
-"""Hypervolume reference points (team returns, maximised) where the returns' worst values are known."""
+"""Hypervolume reference points (team returns, maximised) where the returns' worst values are known, or (walker-lite,
+whose objectives have no floor) below what falling or walking gives: a beam dropped at once costs its 3 walkers
+(-30, -30), random pushes and lifts average (-30, -47), the scripted walkers (163, -29) and (428, -91)."""
 MAX_EVALUATION_STEPS = 10_000
 """Evaluation episodes that have not ended after this many steps are cut off (every registered one ends sooner)."""
 
@@ -168,9 +172,12 @@ def evaluate_weights(
 
     `params` carry a leading seed axis (as `ppo.train` returns them). The
     team return is the sum over agents of their reward vectors; the policy
-    samples its actions unless `greedy`.
+    samples its actions unless `greedy` (the most likely allowed action, or
+    a Gaussian head's mean), and continuous actions are clipped to the
+    action space's bounds, as in training.
     """
-    policy = ppo.make_policy(config, num_discrete_actions(wrapped.single_agent_action_space))
+    layout = action_layout(wrapped.single_agent_action_space)
+    policy = ppo.make_policy(config, layout.size, layout.continuous)
     encode, _ = observation_encoder(wrapped.single_agent_observation_space)
     n = wrapped.num_agents
     mappo = config.algorithm == "mappo"
@@ -188,12 +195,12 @@ def evaluate_weights(
         def body(loop):
             env_state, ts, carry, reset, _, total, t = loop
             critic = critic_input(ts.info["world_state"], n) if mappo else None
-            carry, logits, _ = policy.apply(params, carry, jax.vmap(encode)(ts.obs), reset, critic, method="step")
-            mask = ts.info.get("action_mask")
-            if mask is not None:
-                logits = ppo.masked_logits(logits, mask.astype(bool))
+            carry, head, _ = policy.apply(params, carry, jax.vmap(encode)(ts.obs), reset, critic, method="step")
+            mask = ts.info.get("action_mask", jnp.ones((n, layout.size), bool)).astype(bool)
             step_key = jax.random.fold_in(key, t)
-            action = jnp.argmax(logits, -1) if greedy else jax.random.categorical(step_key, logits)
+            action = greedy_action(head, mask) if greedy else sample_action(head, mask, step_key)
+            if layout.continuous:
+                action = jnp.clip(action, jnp.asarray(layout.low), jnp.asarray(layout.high))
             env_state, inner_ts = wrapped.env.step(env_state, action)
             total = total + inner_ts.reward.sum(axis=0)
             done = inner_ts.terminated | inner_ts.truncated

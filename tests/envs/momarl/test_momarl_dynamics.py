@@ -78,6 +78,22 @@ def test_item_gathering_pickups_and_termination(reward_mode):
     assert np.asarray(ts.reward).sum() > 0 and bool(ts.terminated) and not bool(ts.truncated)
 
 
+def test_item_gathering_observation_planes_follow_the_map():
+    env = MOItemGathering()
+    state, ts = env.reset(KEY)
+    step = jax.jit(env.step)
+    rng = np.random.default_rng(0)
+    for _ in range(8):
+        state, ts = step(state, jnp.asarray(rng.integers(0, 5, env.num_agents)))
+        world, items, obs = np.asarray(env.world_map(state)), np.asarray(state.items), np.asarray(ts.obs)
+        assert obs.dtype == np.float32
+        for i in range(env.num_agents):
+            np.testing.assert_array_equal(obs[i, ..., 0], world == -(i + 1), err_msg="own position")
+            np.testing.assert_array_equal(obs[i, ..., 1], (world < 0) & (world != -(i + 1)), err_msg="other agents")
+            for kind in range(env.num_kinds):
+                np.testing.assert_array_equal(obs[i, ..., 2 + kind], items == kind + 1, err_msg=f"items of kind {kind}")
+
+
 def test_item_gathering_pickup_probability_and_truncation():
     env = MOItemGathering(initial_map=small_map(), horizon=2)
     params = env.default_params.replace(pickup_probabilities=jnp.zeros(2))
