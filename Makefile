@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXTRAS := dev,plot,bench,browser,data
 # Browser tasks drive Debian's Chromium (never a downloaded one); OS tasks run in bubblewrap sandboxes,
 # their desktop tier on a virtual X screen.
-DEBIAN_PACKAGES := chromium chromium-driver bubblewrap util-linux procps git tar gzip python3 \
+DEBIAN_PACKAGES := chromium chromium-headless-shell chromium-driver bubblewrap util-linux procps git tar gzip python3 \
 	xvfb xdotool x11-utils dbus-daemon at-spi2-core python3-pyatspi python3-gi gir1.2-gtk-3.0 gir1.2-atspi-2.0 \
 	matchbox-window-manager mousepad xterm pcmanfm galculator
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

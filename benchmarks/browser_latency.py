@@ -1,8 +1,9 @@
 """Reset and step latency (median, p95) and steps/s of the browser tasks, side by side with the miniwob package.
 
 Setups, each on MiniWoB++'s click-button task (and arenax's own web-click-button):
-  miniwob-selenium   the `miniwob` package's own Selenium environment (Debian's chromium + chromium-driver),
-                     screenshots off, element observations
+  miniwob-selenium   the `miniwob` package's own Selenium environment (Debian's chromium-driver driving the
+                     same Chromium binary as arenax unless --selenium-chromium names another), screenshots
+                     off, element observations
   arenax-miniwob     gym.make("arenax/miniwob.click-button-v0"): the same page through Playwright,
                      accessibility-tree observation, no screenshot
   arenax-web         gym.make("arenax/web-click-button-v0"): arenax's own task
@@ -13,11 +14,13 @@ browser each; steps/s is all their steps over the wall-clock time. Ratios are ag
 LLM); the sleeps are not counted in any figure. "episode ms" is the median wall time of reset plus steps.
 
 --spare-context after_reset after_episode runs the arenax setups once per choice of when the next
-episode's browser context is made (BrowserEnv's `spare_context`).
+episode's browser context is made (BrowserEnv's `spare_context`), --spare-contexts 1 2 once per number of
+contexts kept made ahead (`spare_contexts`).
 
 Usage: python benchmarks/browser_latency.py --episodes 30 --workers 1 2 [--think-ms 0 200]
-       [--spare-context after_reset after_episode]
-Needs the `browser` extra (playwright, miniwob), Debian's chromium and chromium-driver.
+       [--spare-context after_reset after_episode] [--spare-contexts 1 2]
+       [--selenium-chromium /usr/lib/chromium/chromium]
+Needs the `browser` extra (playwright, miniwob), Debian's chromium-headless-shell (or chromium) and chromium-driver.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import time
 
 import numpy as np
@@ -35,13 +39,13 @@ FILLER_STEPS = 3
 Timings = tuple[list[float], list[float], list[float], float]  # resets, steps, episodes (s), wall minus sleeps
 
 
-def _arenax_episodes(env_id: str, episodes: int, seed0: int, think: float, spare_context: str) -> Timings:
+def _arenax_episodes(env_id: str, episodes: int, seed0: int, think: float, spare: tuple[str, int]) -> Timings:
     import gymnasium as gym
 
     import arenax  # noqa: F401 (registers the environments)
     from arenax.envs.browser.axtree import AXTree
 
-    env = gym.make(env_id, spare_context=spare_context)
+    env = gym.make(env_id, spare_context=spare[0], spare_contexts=spare[1])
     resets, steps, lengths = [], [], []
     env.reset(seed=seed0 - 1)
     start = time.perf_counter()
@@ -65,12 +69,12 @@ def _arenax_episodes(env_id: str, episodes: int, seed0: int, think: float, spare
     return resets, steps, lengths, wall
 
 
-def _selenium_episodes(task: str, episodes: int, seed0: int, think: float) -> Timings:
+def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chromium: str) -> Timings:
     import gymnasium as gym
     import miniwob
     from miniwob.action import ActionTypes
 
-    os.environ.setdefault("MINIWOB_CHROME_BINARY", "/usr/lib/chromium/chromium")
+    os.environ["MINIWOB_CHROME_BINARY"] = chromium
     os.environ.setdefault("MINIWOB_CHROMEDRIVER", "/usr/bin/chromedriver")
     gym.register_envs(miniwob)
     env = gym.make(f"miniwob/{task}-v1")
@@ -85,7 +89,7 @@ def _selenium_episodes(task: str, episodes: int, seed0: int, think: float) -> Ti
         target = observation["utterance"].split('"')[1]
         elements = observation["dom_elements"]
         button = next(e for e in elements if e["tag"] == "button" and e["text"] == target)
-        filler = next(e for e in elements if e["tag"] == "div" and e["text"].strip())
+        filler = next(e for e in elements if e["tag"] not in ("body", "button") and e["text"].strip())
         actions = [env.unwrapped.create_action(ActionTypes.CLICK_ELEMENT, ref=filler["ref"])] * FILLER_STEPS
         actions.append(env.unwrapped.create_action(ActionTypes.CLICK_ELEMENT, ref=button["ref"]))
         for action in actions:
@@ -97,21 +101,37 @@ def _selenium_episodes(task: str, episodes: int, seed0: int, think: float) -> Ti
         assert reward > 0 and terminated, f"miniwob {task} episode {episode} was not solved"
     wall = time.perf_counter() - start - think * episodes * (FILLER_STEPS + 2)
     env.close()
+    _kill_leftovers()
     return resets, steps, lengths, wall
 
 
-def _worker(job: tuple[str, int, int, float, str]) -> Timings:
-    setup, episodes, seed0, think, spare_context = job
+def _kill_leftovers() -> None:
+    """Kills what is left of this worker's child processes: on a loaded machine, miniwob's `driver.quit()`
+    can fail and leave chromedriver and its Chromium running after the pool has ended the worker."""
+    from arenax.envs.browser.browser import _process_tree
+
+    for pid in reversed(_process_tree(os.getpid())[1:]):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> Timings:
+    setup, episodes, seed0, think, spare, selenium_chromium = job
     if setup == "miniwob-selenium":
-        return _selenium_episodes("click-button", episodes, seed0, think)
+        return _selenium_episodes("click-button", episodes, seed0, think, selenium_chromium)
     env_id = "arenax/miniwob.click-button-v0" if setup == "arenax-miniwob" else "arenax/web-click-button-v0"
-    return _arenax_episodes(env_id, episodes, seed0, think, spare_context)
+    return _arenax_episodes(env_id, episodes, seed0, think, spare)
 
 
 def measure(setup: str, workers: int, episodes: int, think: float = 0.0,
-            spare_context: str = "after_reset") -> dict[str, float]:
+            spare: tuple[str, int] = ("after_reset", 2), selenium_chromium: str = "") -> dict[str, float]:
+    from arenax.envs.browser.browser import CHROMIUM
+
     context = multiprocessing.get_context("spawn")
-    jobs = [(setup, episodes, 1000 * (w + 1), think, spare_context) for w in range(workers)]
+    jobs = [(setup, episodes, 1000 * (w + 1), think, spare, selenium_chromium or CHROMIUM)
+            for w in range(workers)]
     with context.Pool(workers) as pool:
         results = pool.map(_worker, jobs)
     resets = np.concatenate([r for r, _, _, _ in results]) * 1000
@@ -137,23 +157,32 @@ def main() -> None:
                         help="sleep before every reset and step (not counted), one run per value")
     parser.add_argument("--spare-context", nargs="+", default=["after_reset"], choices=["after_reset", "after_episode"],
                         help="when arenax makes the next episode's browser context, one run per value")
+    parser.add_argument("--spare-contexts", type=int, nargs="+", default=[2],
+                        help="how many contexts arenax keeps made ahead, one run per value")
+    parser.add_argument("--selenium-chromium", default="",
+                        help="Chromium binary for miniwob-selenium (default: the one arenax uses)")
     args = parser.parse_args()
+    from arenax.envs.browser.browser import CHROMIUM
+
+    print(f"arenax Chromium: {CHROMIUM}; miniwob-selenium Chromium: {args.selenium_chromium or CHROMIUM}")
     print("| setup | browsers | think ms | reset median ms | reset p95 ms | step median ms | step p95 ms | "
           "episode ms | steps/s | reset vs miniwob | step vs miniwob | episode vs miniwob | steps/s vs miniwob |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for think in args.think_ms:
         for workers in args.workers:
             baseline = None
+            choices = [(when, count) for when in args.spare_context for count in args.spare_contexts]
             runs = [(setup, spare) for setup in args.setups
-                    for spare in (args.spare_context if setup.startswith("arenax") else [""])]
+                    for spare in (choices if setup.startswith("arenax") else [None])]
             for setup, spare in runs:
-                row = measure(setup, workers, args.episodes, think / 1000, spare or "after_reset")
+                row = measure(setup, workers, args.episodes, think / 1000, spare or ("after_reset", 2),
+                              args.selenium_chromium)
                 baseline = baseline or (row if setup == "miniwob-selenium" else None)
                 ratios = ["-"] * 4
                 if baseline is not None:
                     ratios = [f"{row[key] / baseline[key]:.2f}x" for key in
                               ("reset_median_ms", "step_median_ms", "episode_median_ms", "steps_per_s")]
-                label = f"{setup} ({spare})" if spare else setup
+                label = f"{setup} ({spare[0]}, {spare[1]} spare)" if spare else setup
                 figures = [f"{row[key]:.0f}" for key in ("reset_median_ms", "reset_p95_ms", "step_median_ms",
                                                          "step_p95_ms", "episode_median_ms")]
                 print(f"| {label} | {workers} | {think:.0f} | " + " | ".join(figures) + f" | {row['steps_per_s']:.1f} | "

@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any, Awaitable, TypeVar
 from urllib.parse import urlsplit
 
-CHROMIUM = os.environ.get("ARENAX_CHROMIUM", "/usr/lib/chromium/chromium")
+# Debian's headless shell (package chromium-headless-shell, the build Playwright itself runs headless) opens a
+# context's page 3-4x faster than the full browser (package chromium, the fallback) and spends about a fifth of
+# its CPU per episode (benchmarks/RESULTS.md, browser tasks).
+CHROMIUM_BINARIES = ("/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium")
+
+
+def _default_chromium() -> str:
+    return next((path for path in CHROMIUM_BINARIES if Path(path).is_file()), CHROMIUM_BINARIES[-1])
+
+
+CHROMIUM = os.environ.get("ARENAX_CHROMIUM") or _default_chromium()
 CHROMIUM_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -28,6 +38,10 @@ CHROMIUM_FLAGS = (
     "--host-resolver-rules=MAP * 127.0.0.1",
     "--force-device-scale-factor=1",
 )
+# RenderDocument (a new frame host for every navigation) costs about a third of a navigation's CPU. Chromium
+# honours only the last --disable-features switch, so these are added to Playwright's own list, read back from
+# the first browser's command line, rather than passed alone (which would drop that list).
+EXTRA_DISABLED_FEATURES = ("RenderDocument",)
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 # Requests this pattern matches (everything except loopback and local schemes) are routed to the handler,
 # which aborts them; the driver matches it itself, so loopback requests never wait on a Python round trip.
@@ -138,6 +152,18 @@ def _process_tree(pid: int) -> list[int]:
     return tree
 
 
+def command_line_switch(pid: int, name: str) -> list[str]:
+    """The values of every `name=...` switch on process `pid`'s command line."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+    return [argument[len(name) + 1:] for argument in arguments if argument.startswith(name + "=")]
+
+
+_playwright_disabled_features: str | None = None  # Playwright's --disable-features value, once seen
+
+
 def _find_marked_process(marker: str) -> int | None:
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
@@ -160,7 +186,8 @@ class Browser:
     def __init__(self, launch_timeout: float = 30.0) -> None:
         if not Path(CHROMIUM).is_file():
             raise FileNotFoundError(
-                f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set ARENAX_CHROMIUM)"
+                f"Chromium not found at {CHROMIUM}: apt-get install chromium-headless-shell (or chromium;"
+                " or set ARENAX_CHROMIUM)"
             )
         self.runtime = runtime()
         self.launch_timeout = launch_timeout
@@ -169,13 +196,21 @@ class Browser:
         self.launch()
 
     def launch(self) -> None:
+        """Starts Chromium; the first launch of a process reads Playwright's disabled features and launches again."""
+        global _playwright_disabled_features
         marker = f"--arenax-instance={uuid.uuid4().hex}"
+        known = _playwright_disabled_features
+        args, ignored = [*CHROMIUM_FLAGS, marker], []
+        if known is not None:
+            ignored = [f"--disable-features={known}"]
+            args.append("--disable-features=" + ",".join(filter(None, [known, *EXTRA_DISABLED_FEATURES])))
         try:
             self._browser = self.runtime.run(
                 self.runtime.playwright.chromium.launch(
                     executable_path=CHROMIUM,
                     headless=True,
-                    args=[*CHROMIUM_FLAGS, marker],
+                    args=args,
+                    ignore_default_args=ignored,
                     timeout=self.launch_timeout * 1000,
                 ),
                 timeout=self.launch_timeout + 5,
@@ -183,6 +218,10 @@ class Browser:
         except Exception as error:  # noqa: BLE001 (any launch failure is reported the same way)
             raise BrowserFailure(f"Chromium failed to start: {error}") from error
         self.pid = _find_marked_process(marker)
+        if known is None and self.pid is not None:
+            _playwright_disabled_features = (command_line_switch(self.pid, "--disable-features") or [""])[-1]
+            self.close()
+            self.launch()
 
     def process_ids(self) -> list[int]:
         """The browser process and all its descendants (renderers, zygotes, utilities)."""

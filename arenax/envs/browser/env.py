@@ -100,7 +100,10 @@ class BrowserEnv(gym.Env):
     Every episode gets a fresh browser context, made ahead in the background: `spare_context="after_reset"`
     starts the next one as soon as a reset returns (a reset then rarely waits for it, but it competes with
     the episode's first steps for the CPU), `"after_episode"` once the episode terminates or is truncated
-    (steps run undisturbed; a reset right after the last step waits for most of it).
+    (steps run undisturbed; a reset right after the last step waits for most of it). `spare_contexts` is how
+    many coming episodes' contexts are kept made ahead, made one after the other: two (the default) let a
+    reset in a tight loop find one ready more often, at a renderer process each; with `"after_episode"`,
+    1 keeps all of their making after the episode.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 2}
@@ -119,6 +122,7 @@ class BrowserEnv(gym.Env):
         browser: Browser | None = None,
         episodes: Episodes | None = None,
         spare_context: str = "after_reset",
+        spare_contexts: int = 2,
     ) -> None:
         if episodes is None:
             if task not in TASKS:
@@ -134,6 +138,8 @@ class BrowserEnv(gym.Env):
             raise ValueError(f"step_timeout must be positive, got {step_timeout}")
         if spare_context not in SPARE_CONTEXT_TIMES:
             raise ValueError(f"spare_context must be one of {SPARE_CONTEXT_TIMES}, got {spare_context!r}")
+        if spare_contexts < 1:
+            raise ValueError(f"spare_contexts must be at least 1, got {spare_contexts}")
         self.spare_context = spare_context
         self.episodes = episodes
         self.difficulty = difficulty
@@ -157,7 +163,7 @@ class BrowserEnv(gym.Env):
         self.action_space = text_space(MAX_TEXT_CHARS)
         self._owns_browser = browser is None
         self.browser = browser or Browser()
-        self.session = Session(self.browser, self.viewport, self.step_timeout * 800, action_set)
+        self.session = Session(self.browser, self.viewport, self.step_timeout * 800, action_set, spare_contexts)
         self.goal = ""
         self.seed_used: int | None = None
         self._steps = 0

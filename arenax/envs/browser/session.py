@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections import deque
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -36,11 +37,13 @@ def observe_script(outcome_script: str) -> str:
 
 
 class _Spare:
-    """The next episode's context in the making: `wanted` (an `open` waits for it) skips its warming up,
-    `abandoned` (it will not be used) stops it before its page, the costly part, is made."""
+    """A coming episode's context in the making: `wanted` (an `open` waits for it) skips its warming up,
+    `abandoned` (it will not be used) stops it before its page, the costly part, is made. It is begun once
+    the spare `after` it (if any) is made, so that the first in line is never slowed down by the next."""
 
-    def __init__(self, warm_url: str) -> None:
+    def __init__(self, warm_url: str, after: asyncio.Task | None = None) -> None:
         self.warm_url = warm_url
+        self.after = after
         self.wanted = False
         self.abandoned = False
         self.task: asyncio.Task | None = None
@@ -53,15 +56,20 @@ class _Spare:
 class Session:
     """Drives one page at a time in `browser`; each `open` takes a new context, so nothing leaks between episodes.
 
-    A new context costs a new renderer process (most of a reset's time), so the next episode's context and
-    page are made ahead, in the background on the browser's event-loop thread (`prepare_next`): then the
-    observation script runs once in the page (compiled and warmed up) and the page loads `warm_url`, so
-    that `open` navigates within the origin the renderer already serves, or, when every episode starts
-    from the same page (MiniWoB++), finds it loaded already. When `open` comes before the spare is
-    ready, the warming up is skipped.
+    A new context costs a new renderer process (most of a reset's time), so the coming episodes' contexts and
+    pages (`spares` of them, one after the other) are made ahead, in the background on the browser's
+    event-loop thread (`prepare_next`): then the observation script runs once in the page (compiled and
+    warmed up) and the page loads `warm_url`, so that `open` navigates within the origin the renderer
+    already serves, or, when every episode starts from the same page (MiniWoB++), finds it loaded already.
+    When `open` comes before the spare is ready, the warming up is skipped.
     """
 
-    def __init__(self, browser: Browser, viewport: tuple[int, int], timeout_ms: float, action_set: str) -> None:
+    def __init__(
+        self, browser: Browser, viewport: tuple[int, int], timeout_ms: float, action_set: str, spares: int = 1
+    ) -> None:
+        if spares < 1:
+            raise ValueError(f"spares must be at least 1, got {spares}")
+        self.spares = spares
         self.browser = browser
         self.viewport = viewport
         self.timeout_ms = timeout_ms
@@ -70,12 +78,15 @@ class Session:
         self.page: Any = None
         self.messages: list[str] = []
         self.crashed = False
-        self._spare: _Spare | None = None
+        self._spares: deque[_Spare] = deque()
         self._retired: Any = None
         self._navigations: list[Any] = []
 
     async def _make_spare(self, spare: _Spare) -> tuple[Any, Any] | None:
         """A new context and page, warmed up and at `spare.warm_url` unless hurried (None once abandoned)."""
+        if spare.after is not None:
+            await asyncio.wait([spare.after])
+            spare.after = None  # the finished task would keep the previous spare's context and page referenced
         await self.release_last()
         context = await self.browser.new_context(self.viewport, self.timeout_ms)
         try:
@@ -93,15 +104,21 @@ class Session:
         return context, page
 
     def _start_spare(self, warm_url: str) -> _Spare:
-        spare = _Spare(warm_url)
+        spare = _Spare(warm_url, self._spares[-1].task if self._spares else None)
         spare.task = asyncio.ensure_future(self._make_spare(spare))
         return spare
 
+    def _discard_spares(self, unless_warm_url: str | None = None) -> None:
+        kept = [spare for spare in self._spares if spare.warm_url == unless_warm_url]
+        for spare in self._spares:
+            if spare.warm_url != unless_warm_url:
+                _discard(spare)
+        self._spares = deque(kept)
+
     async def _take_spare(self, warm_url: str) -> tuple[Any, Any]:
-        spare, self._spare = self._spare, None
-        if spare is not None and spare.warm_url != warm_url:
-            _discard(spare)
-        elif spare is not None:
+        self._discard_spares(warm_url)
+        spare = self._spares.popleft() if self._spares else None
+        if spare is not None:
             spare.wanted = True
             try:
                 made = await spare.task
@@ -141,40 +158,37 @@ class Session:
             self._retired = None
 
     async def prepare_next(self, warm_url: str) -> None:
-        """Closes the last episode's context and starts making the next one's from `warm_url` (returns at once)."""
-        if self._spare is not None and self._spare.warm_url == warm_url:
-            await self.release_last()
-            return
-        if self._spare is not None:
-            _discard(self._spare)
-        self._spare = self._start_spare(warm_url)
+        """Closes the last episode's context and starts making the coming ones' from `warm_url` until `spares` are
+        made or in the making (returns at once)."""
+        self._discard_spares(warm_url)
+        await self.release_last()
+        while len(self._spares) < self.spares:
+            self._spares.append(self._start_spare(warm_url))
 
     def forget(self) -> None:
         """Drops every reference into the browser (after it was killed or restarted)."""
-        if self._spare is not None:
-            _discard(self._spare)
-        self._spare = self._retired = None
+        self._discard_spares()
+        self._retired = None
         self.context = self.page = None
 
     async def shutdown(self) -> None:
-        """Closes the page's context, the last episode's and (once made) the spare one."""
-        if self._spare is not None:
-            _discard(self._spare)
+        """Closes the page's context, the last episode's and (once made) the spare ones."""
+        self._discard_spares()
         for context in (self.context, self._retired):
             if context is not None:
                 await _close_quietly(context)
-        self._spare = self._retired = None
+        self._retired = None
         self.context = self.page = None
 
     @property
-    def prepared(self) -> bool:
-        """Whether the next episode's context is being made or ready."""
-        return self._spare is not None
+    def prepared(self) -> int:
+        """How many coming episodes' contexts are being made or ready."""
+        return len(self._spares)
 
     @property
     def active(self) -> bool:
         """Whether a page or a spare context is open."""
-        return self.page is not None or self._spare is not None or self._retired is not None
+        return self.page is not None or bool(self._spares) or self._retired is not None
 
     def _on_crash(self, page: Any) -> None:
         self.crashed = True

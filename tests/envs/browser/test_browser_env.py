@@ -14,6 +14,7 @@ from gymnasium.utils.env_checker import check_env
 
 from arenax.envs.browser.aio import make_async
 from arenax.envs.browser.axtree import AXTree
+from arenax.envs.browser import browser as browser_module
 from arenax.envs.browser.browser import CHROMIUM
 from arenax.envs.browser.env import BrowserEnv
 
@@ -95,8 +96,8 @@ def test_no_state_leaks_between_episodes(env, assert_no_state_leaks):
 
 def test_next_context_is_made_after_reset_or_after_the_episode(env, browser):
     env.reset(seed=1)
-    assert env.session.prepared
-    after_episode = BrowserEnv("click-button", browser=browser, spare_context="after_episode")
+    assert env.session.prepared == 2
+    after_episode = BrowserEnv("click-button", browser=browser, spare_context="after_episode", spare_contexts=1)
     observation, _ = after_episode.reset(seed=7)
     first_context = after_episode.session.context
     assert not after_episode.session.prepared
@@ -108,6 +109,25 @@ def test_next_context_is_made_after_reset_or_after_the_episode(env, browser):
     after_episode.close()
 
 
+def test_several_contexts_kept_ahead_are_each_used_once_and_closed(browser, assert_no_state_leaks):
+    contexts_before = len(browser._browser.contexts)
+    environment = BrowserEnv("click-button", browser=browser, spare_contexts=3)
+    seen = []
+    for seed in range(5):
+        observation, _ = environment.reset(seed=seed)
+        assert environment.session.prepared == 3
+        seen.append(environment.session.context)
+        assert environment.step(_solve_click_button(observation))[1] == 1.0
+    assert len({id(context) for context in seen}) == len(seen)
+    assert_no_state_leaks(environment, 9)
+    assert len(browser._browser.contexts) <= contexts_before + 1 + 3 + 1  # page's, spares, last episode's
+    environment.close()
+    deadline = time.time() + 5
+    while len(browser._browser.contexts) > contexts_before and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(browser._browser.contexts) == contexts_before
+
+
 def test_only_loopback_is_reachable(env):
     observation, _ = env.reset(seed=0)
     observation, *_ = env.step('goto("http://example.com/")')
@@ -115,9 +135,13 @@ def test_only_loopback_is_reachable(env):
     fetched = env._run(env.session.evaluate(
         "() => fetch('http://example.com/').then(() => 'reached', (error) => 'refused: ' + error.message)"))
     assert fetched.startswith("refused")
+    failed = []
+    env.session.page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
     env._run(env.session.evaluate("() => { location.href = 'https://www.wikipedia.org/'; }"))
     observation, *_ = env.step("noop(200)")
-    assert "ERR_BLOCKED_BY_CLIENT" in observation["axtree_txt"] and observation["last_action_error"] == ""
+    assert ("https://www.wikipedia.org/", "net::ERR_BLOCKED_BY_CLIENT") in failed
+    # Chromium's error page stands instead (the full browser's names the reason; the headless shell's is empty).
+    assert observation["url"] == "chrome-error://chromewebdata/" and observation["last_action_error"] == ""
 
 
 def test_crashed_browser_is_restarted_and_episode_truncated(env):
@@ -139,6 +163,14 @@ def test_hung_page_is_restarted_within_the_timeout(env):
     assert time.perf_counter() - start < env.step_timeout + 15
     observation, _ = env.reset(seed=6)
     assert env.step(_solve_click_button(observation))[1] == 1.0
+
+
+def test_extra_disabled_features_join_playwrights_own_list(browser):
+    switches = browser_module.command_line_switch(browser.pid, "--disable-features")
+    assert len(switches) == 1  # Chromium would honour only the last one
+    playwright_list = browser_module._playwright_disabled_features.split(",")
+    assert len(playwright_list) > 1
+    assert set(switches[0].split(",")) == {*playwright_list, *browser_module.EXTRA_DISABLED_FEATURES}
 
 
 def test_close_leaves_no_chromium_process():
@@ -186,3 +218,5 @@ def test_constructor_refuses_bad_configuration(browser):
         BrowserEnv("click-button", action_set="telepathy", browser=browser)
     with pytest.raises(ValueError, match="spare_context"):
         BrowserEnv("click-button", spare_context="never", browser=browser)
+    with pytest.raises(ValueError, match="spare_contexts must be at least 1"):
+        BrowserEnv("click-button", spare_contexts=0, browser=browser)
