@@ -5,7 +5,7 @@ its input (no buffering), except that a normal move that connected may be cancel
 a thrown fighter only reads THROW (the escape). Otherwise a special beats a button, which beats a
 direction; a special that the meter cannot pay for, or a projectile special while the fighter's own
 projectile is on screen, does nothing. Attack buttons keep the stance (a crouching fighter pressing a
-button does a crouching attack); directions set it.
+button does a crouching attack); directions set it. The rules here read one fighter's values.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import jax
 import jax.numpy as jnp
 from flax import struct
 
-from arenax.envs.fight.frame_data import col, grounded, move_rows, stat_of
+from arenax.envs.fight.characters import COLUMNS
+from arenax.envs.fight.frame_data import Columns, grounded, select, shared
 from arenax.envs.fight.types import (
     ACTION_BUTTON,
     ACTION_HORIZONTAL,
@@ -31,10 +32,15 @@ from arenax.envs.fight.types import (
     Fighters,
 )
 
+KEEPS_STANCE = (MOVE_STANCE == 1) | (MOVE_STANCE == 2)
+"""Moves that leave a crouching fighter crouched (crouching and air moves); the others stand it up."""
+OPTIONS = ("special", "standing", "crouching", "airborne", "dash")
+"""The moves a held input can start, by case: its special, its button in each stance, its dash."""
+
 
 @struct.dataclass
 class Inputs:
-    """One frame's decoded input of both fighters: horizontal (+1 forward, -1 back), vertical, button, special."""
+    """Decoded input: horizontal (+1 forward, -1 back), vertical, button, special (of one fighter or both, stacked)."""
 
     horizontal: jax.Array
     vertical: jax.Array
@@ -52,43 +58,75 @@ def decode(actions: jax.Array) -> Inputs:
     )
 
 
-def tick_moves(fighters: Fighters) -> tuple[Fighters, jax.Array]:
-    """Moves one frame on; a move past its last recovery frame ends. Also returns the moves' frame data."""
-    rows = move_rows(fighters.character, fighters.move)
+def option_moves(inputs: Inputs) -> jax.Array:
+    """`[..., len(OPTIONS)]`: the move of each option of the inputs (the button's in each stance, idle for none)."""
+    button = jnp.maximum(inputs.button, 0)
+    return jnp.stack(
+        [
+            FIRST_SPECIAL + jnp.maximum(inputs.special, 0),
+            jnp.asarray(BUTTON_MOVE[0])[button],
+            jnp.asarray(BUTTON_MOVE[1])[button],
+            jnp.asarray(BUTTON_MOVE[2])[button],
+            jnp.where(inputs.horizontal > 0, DASH_FORWARD, DASH_BACK),
+        ],
+        axis=-1,
+    )
+
+
+def options(moves: jax.Array, data: Columns) -> dict[str, Columns]:
+    """One fighter's options: each option's frame data with its `move` and whether it `keeps_stance`.
+
+    `moves[len(OPTIONS)]` from `option_moves`, `data` their frame data (columns `[len(OPTIONS)]`).
+    """
+    keeps = jnp.asarray(KEEPS_STANCE)[moves]
+    return {
+        name: {"move": moves[i], "keeps_stance": keeps[i], **{c: data[c][i] for c in COLUMNS}}
+        for i, name in enumerate(OPTIONS)
+    }
+
+
+def tick_moves(fighters: Fighters, move: Columns) -> tuple[Fighters, Columns]:
+    """Moves one frame on; a move past its last recovery frame ends.
+
+    `move` is the frame data of the fighter's move (any while idle); returns the data of the move
+    after the tick, the idle row (zeros) for an idle fighter.
+    """
     in_move = fighters.move != IDLE
     frame = jnp.where(in_move, fighters.move_frame + 1, 0)
-    ended = frame > col(rows, "startup") + col(rows, "active") + col(rows, "recovery")
+    ended = shared(frame > move["startup"] + move["active"] + move["recovery"])
     fighters = fighters.replace(
         move=jnp.where(ended, IDLE, fighters.move),
         move_frame=jnp.where(ended, 0, frame),
         move_hit=fighters.move_hit & ~ended,
     )
-    return fighters, jnp.where(ended[:, None], 0, rows)  # the idle row is all zeros
+    return fighters, select(in_move & ~ended, move, 0)
 
 
-def start_moves(fighters: Fighters, rows: jax.Array, inputs: Inputs, stats: jax.Array) -> tuple[Fighters, jax.Array]:
-    """Starts the moves the inputs ask for and applies walking, crouching and jumping to free fighters.
+def start_moves(
+    fighters: Fighters, move: Columns, inputs: Inputs, stats: Columns, choices: dict[str, Columns]
+) -> tuple[Fighters, Columns]:
+    """Starts the move the input asks for and applies walking, crouching and jumping to a free fighter.
 
-    `rows` is the frame data of the current moves; returns the fighters and the frame data of their moves.
+    One fighter: `move` is the frame data of its current move, `choices` its `options`; returns the
+    fighter and the frame data of its move.
     """
     on_ground = grounded(fighters)
     free = (fighters.stun == 0) & (fighters.move == IDLE)
-    stance = jnp.where(~on_ground, 2, jnp.where(fighters.crouching, 1, 0))
-    button_move = jnp.asarray(BUTTON_MOVE)[stance, jnp.maximum(inputs.button, 0)]
-    special_move = FIRST_SPECIAL + jnp.maximum(inputs.special, 0)
-    special_rows = move_rows(fighters.character, special_move)
+    standing_or_crouching = select(fighters.crouching, choices["crouching"], choices["standing"])
+    button = select(~on_ground, choices["airborne"], standing_or_crouching)
+    special = choices["special"]
 
     is_normal = (fighters.move > DASH_BACK) & (fighters.move < FIRST_SPECIAL)
     can_cancel = (fighters.stun == 0) & is_normal & fighters.move_hit & on_ground
-    projectile_blocked = (col(special_rows, "projectile") > 0) & fighters.projectile_active
+    projectile_blocked = (special["projectile"] > 0) & fighters.projectile_active
     special_ok = (
         (inputs.special >= 0)
         & on_ground
         & (free | can_cancel)
-        & (fighters.meter >= col(special_rows, "cost"))
+        & (fighters.meter >= special["cost"])
         & ~projectile_blocked
     )
-    button_ok = (inputs.button >= 0) & free & (button_move != IDLE)
+    button_ok = (inputs.button >= 0) & free & (button["move"] != IDLE)
 
     horizontal = inputs.horizontal
     dash = (
@@ -99,10 +137,9 @@ def start_moves(fighters: Fighters, rows: jax.Array, inputs: Inputs, stats: jax.
         & (fighters.tap_direction == horizontal)
         & (fighters.tap_age <= DASH_WINDOW)
     )
-    dash_move = jnp.where(horizontal > 0, DASH_FORWARD, DASH_BACK)
-    new_move = jnp.where(special_ok, special_move, jnp.where(button_ok, button_move, jnp.where(dash, dash_move, IDLE)))
-    starting = new_move != IDLE
-    new_rows = move_rows(fighters.character, new_move)
+    special_ok, button_ok, dash = shared((special_ok, button_ok, dash))
+    new = select(special_ok, special, select(button_ok, button, select(dash, choices["dash"], 0)))
+    starting = special_ok | button_ok | dash
 
     released = (fighters.previous_horizontal != 0) & (horizontal == 0)
     tap_direction = jnp.where(released, fighters.previous_horizontal, fighters.tap_direction)
@@ -113,33 +150,29 @@ def start_moves(fighters: Fighters, rows: jax.Array, inputs: Inputs, stats: jax.
     moving_freely = free & on_ground & ~starting
     jump = moving_freely & is_direction & (inputs.vertical > 0)
     crouch = is_direction & (inputs.vertical < 0)
-    walk = jnp.where(
-        horizontal > 0,
-        stat_of(stats, "walk_forward"),
-        jnp.where(horizontal < 0, -stat_of(stats, "walk_back"), 0),
-    )
+    walk = jnp.where(horizontal > 0, stats["walk_forward"], jnp.where(horizontal < 0, -stats["walk_back"], 0))
     walk = jnp.where(is_direction & ~crouch, walk, 0)
-    jump_vx = fighters.facing * horizontal * stat_of(stats, "jump_forward")
+    jump_vx = fighters.facing * horizontal * stats["jump_forward"]
     vx = jnp.where(moving_freely, jnp.where(jump, jump_vx, fighters.facing * walk), fighters.vx)
-    vy = jnp.where(jump, stat_of(stats, "jump_rise"), fighters.vy)
+    vy = jnp.where(jump, stats["jump_rise"], fighters.vy)
 
-    new_stance = jnp.asarray(MOVE_STANCE)[new_move]
+    moving_freely, jump = shared((moving_freely, jump))
     crouching = jnp.where(moving_freely & is_direction, crouch & ~jump, fighters.crouching)
-    crouching = jnp.where(starting & (new_stance != 1) & (new_stance != 2), False, crouching)
-    vy = jnp.where(starting & (col(new_rows, "rise") > 0), col(new_rows, "rise"), vy)
-    x = fighters.x + jnp.where(starting, fighters.facing * col(new_rows, "teleport") * SUBPIXELS, 0)
+    crouching = jnp.where(starting & ~new["keeps_stance"], False, crouching)
+    vy = jnp.where(starting & (new["rise"] > 0), new["rise"], vy)
+    x = fighters.x + jnp.where(starting, fighters.facing * new["teleport"] * SUBPIXELS, 0)
 
     fighters = fighters.replace(
         x=x,
         vx=vx,
         vy=vy,
-        move=jnp.where(starting, new_move, fighters.move),
+        move=jnp.where(starting, new["move"], fighters.move),
         move_frame=jnp.where(starting, 1, fighters.move_frame),
         move_hit=jnp.where(starting, False, fighters.move_hit),
-        meter=fighters.meter - jnp.where(starting, col(new_rows, "cost"), 0),
+        meter=fighters.meter - jnp.where(starting, new["cost"], 0),
         crouching=crouching,
         previous_horizontal=horizontal,
         tap_direction=tap_direction,
         tap_age=tap_age,
     )
-    return fighters, jnp.where(starting[:, None], new_rows, rows)
+    return fighters, select(starting, {c: new[c] for c in COLUMNS}, move)

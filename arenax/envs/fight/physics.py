@@ -1,44 +1,47 @@
-"""Motion: move-driven velocity, friction, gravity and landing, stage walls, pushboxes, facing, projectiles."""
+"""Motion: move-driven velocity, friction, gravity and landing, stage walls, pushboxes, facing, projectiles.
+
+Each rule takes one fighter's values (`me`), and the other fighter's where it needs them.
+"""
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
-import jax
-
-from arenax.envs.fight.frame_data import body_height, col, grounded, opponent, stat_of
+from arenax.envs.fight.frame_data import Columns, body_height, grounded, shared
 from arenax.envs.fight.types import FIRST_SPECIAL, FRICTION, GRAVITY, IDLE, STAGE_WIDTH, SUBPIXELS, Fighters
 
 FIRST_AIR_MOVE = FIRST_SPECIAL - 3
 
 
-def apply_move_motion(fighters: Fighters, rows: jax.Array) -> Fighters:
+def apply_move_motion(fighters: Fighters, move: Columns) -> Fighters:
     """Moves that advance set the horizontal speed during startup and active frames; grounded moves otherwise stand still.
 
     Stunned fighters on the ground slide to a stop.
     """
     on_ground = grounded(fighters)
     in_move = fighters.move != IDLE
-    moving_phase = fighters.move_frame <= col(rows, "startup") + col(rows, "active")
-    advancing = in_move & moving_phase & (col(rows, "advance") != 0)
-    in_move_vx = jnp.where(advancing, fighters.facing * col(rows, "advance"), jnp.where(on_ground, 0, fighters.vx))
+    moving_phase = fighters.move_frame <= move["startup"] + move["active"]
+    advancing = in_move & moving_phase & (move["advance"] != 0)
+    in_move_vx = jnp.where(advancing, fighters.facing * move["advance"], jnp.where(on_ground, 0, fighters.vx))
     vx = jnp.where(in_move, in_move_vx, fighters.vx)
     sliding = (fighters.stun > 0) & on_ground
     vx = jnp.where(sliding, vx - jnp.sign(vx) * jnp.minimum(jnp.abs(vx), FRICTION), vx)
     return fighters.replace(vx=vx)
 
 
-def integrate(fighters: Fighters, stats: jax.Array) -> Fighters:
+def integrate(fighters: Fighters, stats: Columns) -> Fighters:
     """Gravity and position; landing ends air attacks and stops fighters that are not sliding in stun."""
     airborne = ~grounded(fighters) | (fighters.vy > 0)
     vy = jnp.where(airborne, fighters.vy - GRAVITY, 0)
     y = fighters.y + vy
     landed = airborne & (y <= 0)
+    y, vy, landed = shared((y, vy, landed))
     y = jnp.maximum(y, 0)
     vy = jnp.where(landed, 0, vy)
     air_attack = (fighters.move >= FIRST_AIR_MOVE) & (fighters.move < FIRST_SPECIAL)
     ends = landed & air_attack
-    half = stat_of(stats, "half_width") * SUBPIXELS
+    half = stats["half_width"] * SUBPIXELS
     x = jnp.clip(fighters.x + fighters.vx, half, STAGE_WIDTH - half)
     return fighters.replace(
         x=x,
@@ -51,33 +54,44 @@ def integrate(fighters: Fighters, stats: jax.Array) -> Fighters:
     )
 
 
-def separate(fighters: Fighters, stats: jax.Array) -> Fighters:
+def separate(
+    first: Fighters, second: Fighters, first_stats: Columns, second_stats: Columns
+) -> tuple[Fighters, Fighters]:
     """Pushboxes: overlapping fighters are moved apart evenly about their midpoint, the pair kept inside the walls.
 
-    Fighters pass over each other only when their boxes do not overlap vertically (a high jump).
+    Fighters pass over each other only when their boxes do not overlap vertically (a high jump); at
+    equal positions player 0 (`first`) ends on the side it faces away from.
     """
-    half = stat_of(stats, "half_width") * SUBPIXELS
-    tall = body_height(fighters, stats)
-    other_x, other_y, other_half = opponent(fighters.x), opponent(fighters.y), opponent(half)
-    vertical = (fighters.y < other_y + opponent(tall)) & (other_y < fighters.y + tall)
+    first_left_on_tie = first.facing > 0
+    return shared((
+        _push_apart(first, second, first_stats, second_stats, first_left_on_tie),
+        _push_apart(second, first, second_stats, first_stats, ~first_left_on_tie),
+    ))
+
+
+def _push_apart(
+    me: Fighters, other: Fighters, stats: Columns, other_stats: Columns, left_on_tie: jax.Array
+) -> Fighters:
+    half = stats["half_width"] * SUBPIXELS
+    other_half = other_stats["half_width"] * SUBPIXELS
+    tall, other_tall = body_height(me, stats), body_height(other, other_stats)
+    vertical = (me.y < other.y + other_tall) & (other.y < me.y + tall)
     distance = half + other_half
-    overlap = vertical & (jnp.abs(other_x - fighters.x) < distance)
-    first = jnp.arange(2) == 0
-    player_0_left_on_tie = jnp.where(first, fighters.facing > 0, opponent(fighters.facing) <= 0)
-    on_left = jnp.where(other_x != fighters.x, other_x > fighters.x, player_0_left_on_tie)
+    overlap = vertical & (jnp.abs(other.x - me.x) < distance)
+    on_left = jnp.where(other.x != me.x, other.x > me.x, left_on_tie)
     half_left = jnp.where(on_left, half, other_half)
     half_right = jnp.where(on_left, other_half, half)
-    left = jnp.right_shift(fighters.x + other_x, 1) - jnp.right_shift(distance, 1)
+    left = jnp.right_shift(me.x + other.x, 1) - jnp.right_shift(distance, 1)
     left = left + jnp.maximum(half_left - left, 0) - jnp.maximum(left + distance - (STAGE_WIDTH - half_right), 0)
     pushed = jnp.where(on_left, left, left + distance)
-    return fighters.replace(x=jnp.where(overlap, pushed, fighters.x))
+    return me.replace(x=jnp.where(overlap, pushed, me.x))
 
 
-def face_opponent(fighters: Fighters) -> Fighters:
-    """Free fighters on the ground turn to face the opponent."""
-    free = (fighters.stun == 0) & (fighters.move == IDLE) & grounded(fighters)
-    towards = jnp.sign(opponent(fighters.x) - fighters.x)
-    return fighters.replace(facing=jnp.where(free & (towards != 0), towards, fighters.facing))
+def face_opponent(me: Fighters, other: Fighters) -> Fighters:
+    """A free fighter on the ground turns to face the opponent."""
+    free = (me.stun == 0) & (me.move == IDLE) & grounded(me)
+    towards = jnp.sign(other.x - me.x)
+    return me.replace(facing=jnp.where(free & (towards != 0), towards, me.facing))
 
 
 def fly_projectiles(fighters: Fighters) -> Fighters:

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from arenax.envs.fight.frame_data import active_phase, col, grounded, move_rows, stat
+from arenax.envs.fight.frame_data import active_phase, grounded, move_columns, stat
 from arenax.envs.fight.types import (
     FPS,
     GUARD_THROW,
@@ -69,14 +69,14 @@ def draw(match: Match, round_seconds: jax.Array, viewer: jax.Array, height: int 
 
     half = stat(f.character, "half_width") * SUBPIXELS
     tall = jnp.where(f.crouching & grounded(f), stat(f.character, "crouch_height"), stat(f.character, "height")) * SUBPIXELS
-    rows = move_rows(f.character, f.move)
-    striking = active_phase(f, rows) & (col(rows, "width") > 0) & (col(rows, "projectile") == 0)
-    striking = striking & (col(rows, "guard") != GUARD_THROW)
-    reach_front = f.x + f.facing * col(rows, "reach") * SUBPIXELS
-    reach_back = f.x + f.facing * (col(rows, "reach") - col(rows, "width")) * SUBPIXELS
-    box_bottom = f.y + col(rows, "box_y") * SUBPIXELS
-    projectile_rows = move_rows(f.character, f.projectile_move)
-    projectile_half = col(projectile_rows, "width") * SUBPIXELS // 2
+    move = move_columns(f.character, f.move)
+    striking = active_phase(f, move) & (move["width"] > 0) & (move["projectile"] == 0)
+    striking = striking & (move["guard"] != GUARD_THROW)
+    reach_front = f.x + f.facing * move["reach"] * SUBPIXELS
+    reach_back = f.x + f.facing * (move["reach"] - move["width"]) * SUBPIXELS
+    box_bottom = f.y + move["box_y"] * SUBPIXELS
+    projectile = move_columns(f.character, f.projectile_move)
+    projectile_half = projectile["width"] * SUBPIXELS // 2
 
     layers = []  # (top, left, bottom, right, color, visible), painted in order
 
@@ -94,7 +94,7 @@ def draw(match: Match, round_seconds: jax.Array, viewer: jax.Array, height: int 
             f.projectile_x[i] - projectile_half[i],
             f.projectile_x[i] + projectile_half[i],
             f.projectile_y[i],
-            f.projectile_y[i] + col(projectile_rows[i], "box_h") * SUBPIXELS,
+            f.projectile_y[i] + projectile["box_h"][i] * SUBPIXELS,
             jnp.asarray(CHARACTER_COLORS)[f.character[i]] * 0.5 + 127,
             f.projectile_active[i],
         )
@@ -117,7 +117,7 @@ def draw(match: Match, round_seconds: jax.Array, viewer: jax.Array, height: int 
             jnp.minimum(reach_front[i], reach_back[i]),
             jnp.maximum(reach_front[i], reach_back[i]),
             box_bottom[i],
-            box_bottom[i] + col(rows[i], "box_h") * SUBPIXELS,
+            box_bottom[i] + move["box_h"][i] * SUBPIXELS,
             HITBOX,
             striking[i],
         )

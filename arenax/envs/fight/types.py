@@ -97,7 +97,10 @@ BUTTON_MOVE = np.array(
 
 @struct.dataclass
 class Fighters:
-    """Both fighters, every field stacked on a leading axis of 2 (player 0, player 1)."""
+    """Both fighters, every field stacked on a leading axis of 2 (player 0, player 1).
+
+    The frame rules use the same class for one fighter's values (each field a scalar per match).
+    """
 
     character: jax.Array
     x: jax.Array

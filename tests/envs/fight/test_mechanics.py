@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from arenax.envs.fight.characters import COLUMN, MOVE_DATA, STAT, STAT_DATA
-from arenax.envs.fight.match import advance_frame, new_match
+from arenax.envs.fight.frame_data import shared
+from arenax.envs.fight.match import advance_frame, advance_frames, new_match
 from arenax.envs.fight.types import (
     DASH_FORWARD,
     FIRST_SPECIAL,
@@ -168,3 +169,36 @@ def test_rounds_knockouts_draws_and_timeouts(frame):
     timeout = match_at(100, health=[400, 500], rounds_won=[0, 1]).replace(round_timer=jnp.int32(1))
     match, _ = run(frame, timeout, [((NEUTRAL, NEUTRAL), 1)])
     assert bool(match.over) and int(match.outcome) == -1
+
+
+def test_a_run_of_frames_equals_its_frames_one_by_one():
+    """`advance_frames` carries frame data between frames; one frame at a time fetches it afresh each frame."""
+    values = jnp.array([0, 1, -5, 2**24 - 1, -(2**24) + 1], jnp.int32)
+    assert jnp.array_equal(shared(values), values) and jnp.array_equal(shared(values > 0), values > 0)
+
+    matches, steps, skip = 8, 150, 2
+    round_seconds = 1  # rounds end by knockout or timeout, matches within the run
+    key_characters, key_actions = jax.random.split(jax.random.PRNGKey(7))
+    characters = jax.random.randint(key_characters, (matches, 2), 0, len(MOVE_DATA))
+    start = jax.vmap(lambda c: new_match(c, round_seconds))(characters)
+    actions = jax.random.randint(key_actions, (steps, matches, 2), 0, 22)
+
+    def rollout(step):
+        def body(match, step_actions):
+            match, events = jax.vmap(step)(match, step_actions)
+            return match, (match, events)
+
+        return jax.lax.scan(body, start, actions)[1]
+
+    def frame_by_frame(match, action):
+        total = None
+        for _ in range(skip):
+            match, events = advance_frame(match, action, round_seconds)
+            total = events if total is None else jax.tree_util.tree_map(jnp.add, total, events)
+        return match, total
+
+    together = jax.jit(lambda: rollout(lambda m, a: advance_frames(m, a, round_seconds, skip)))()
+    one_by_one = jax.jit(lambda: rollout(frame_by_frame))()
+    assert bool(together[0].over.any()), "some matches end within the run"
+    for (path, a), b in zip(jax.tree_util.tree_leaves_with_path(together), jax.tree_util.tree_leaves(one_by_one)):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=jax.tree_util.keystr(path))
