@@ -97,3 +97,45 @@ def test_defaults_lists_each_backbones_sizes():
     assert "initialization" not in backbones.defaults("s5_ptd")
     module = backbones.make("s5_ptd", features=4, state_size=4)
     assert module.initialization == "ptd" and module.features == 4
+
+
+def test_complex_layers_multiply_real_inputs_by_real_products():
+    """S5 and LRU project real inputs and read out complex states in real products: the complex products' numbers."""
+    from arenax.agents.backbones.layers import ComplexDense, real_readout, unstack_complex
+
+    keys = jax.random.split(jax.random.key(1), 4)
+    x = jax.random.normal(keys[0], (5, 3))
+    layer = ComplexDense(4, lambda key, width: jax.random.normal(key, (width, 4)) * (1 + 0.5j))
+    params = layer.init(keys[1], x)
+    kernel = unstack_complex(params["params"]["kernel"])
+    np.testing.assert_allclose(layer.apply(params, x), x.astype(jnp.complex64) @ kernel, rtol=1e-5, atol=1e-6)
+    states = jax.random.normal(keys[2], (5, 4)) + 1j * jax.random.normal(keys[3], (5, 4))
+    readout = kernel.T  # [4, 3]
+    stacked = jnp.stack([readout.real, readout.imag])
+    np.testing.assert_allclose(real_readout(states, stacked), (states @ readout).real, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("decay_shape", [(4,), (7, 1, 4)])
+@pytest.mark.parametrize("dtype", [jnp.float32, jnp.complex64])
+def test_sequential_recurrence_backward_pass_matches_autodiff_of_the_scan(decay_shape, dtype):
+    """The hand-written adjoint of the sequential scan gives JAX's own gradients, initial state included."""
+    from arenax.agents.backbones import scan
+
+    keys = jax.random.split(jax.random.key(2), 5)
+
+    def draw(key, shape):
+        real, imag = jax.random.normal(key, (2, *shape))
+        return (real + 1j * imag).astype(dtype) if dtype == jnp.complex64 else real
+
+    decay, increment, initial = draw(keys[0], decay_shape), draw(keys[1], (7, 3, 4)), draw(keys[2], (3, 4))
+    keep = 1 - jax.random.bernoulli(keys[3], 0.3, (7, 3, 1)).astype(jnp.float32)
+    weights = draw(keys[4], (7, 3, 4))
+
+    def loss(recurrence):
+        return lambda *args: jnp.sum(jnp.real(jnp.conj(weights) * recurrence(args[0], args[1], keep, args[2])))
+
+    ours = jax.grad(loss(scan.sequential_recurrence), argnums=(0, 1, 2))(decay, increment, initial)
+    autodiff = jax.grad(loss(scan._forward_scan), argnums=(0, 1, 2))(decay, increment, initial)
+    for actual, expected in zip(ours, autodiff):
+        assert actual.dtype == expected.dtype
+        np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5)

@@ -1,4 +1,4 @@
-"""Small layers the backbones share: a complex-valued input projection whose input width is found on first call."""
+"""Small layers the backbones share: a complex input projection (input width found on first call) and a real readout of complex states."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ class ComplexDense(nn.Module):
 
     `kernel_init(key, D)` returns the complex [D, features] initial kernel, so
     an initialisation may mix real and imaginary parts (as S5's V^-1 B does).
+    A real `x` is multiplied by the real and imaginary parts separately: the
+    same numbers as a complex product, at a third of its cost on CPUs, where
+    XLA has no fast complex matrix product.
     """
 
     features: int
@@ -35,4 +38,11 @@ class ComplexDense(nn.Module):
     def __call__(self, x: jax.Array) -> jax.Array:
         width = x.shape[-1]
         kernel = self.param("kernel", lambda key: stack_complex(self.kernel_init(key, width)))
-        return x @ unstack_complex(kernel)
+        if jnp.iscomplexobj(x):
+            return x @ unstack_complex(kernel)
+        return jax.lax.complex(x @ kernel[0], x @ kernel[1])
+
+
+def real_readout(states: jax.Array, stacked_kernel: jax.Array) -> jax.Array:
+    """`Re(states @ K)` for complex `states[..., N]` and `K[N, F]` stored stacked as `[2, N, F]`, in real products."""
+    return states.real @ stacked_kernel[0] - states.imag @ stacked_kernel[1]

@@ -16,7 +16,7 @@ from arenax.agents.backbones.base import (
     check_step,
     resolve_mode,
 )
-from arenax.agents.backbones.layers import ComplexDense, stack_complex, unstack_complex
+from arenax.agents.backbones.layers import ComplexDense, real_readout, stack_complex
 from arenax.agents.backbones.scan import expand_resets, linear_recurrence
 
 
@@ -89,7 +89,7 @@ class LRU(Backbone):
         return jnp.exp(-jnp.exp(self.nu_log) + 1j * jnp.exp(self.theta_log))
 
     def _readout(self, states: jax.Array, inputs: jax.Array) -> jax.Array:
-        return (states @ unstack_complex(self.output_matrix)).real + self.feedthrough(inputs)
+        return real_readout(states, self.output_matrix) + self.feedthrough(inputs)
 
     def __call__(self, carry: jax.Array, inputs: jax.Array, resets: jax.Array) -> tuple[jax.Array, jax.Array]:
         check_sequence(inputs, resets)

@@ -17,7 +17,7 @@ from arenax.agents.backbones.base import (
     resolve_mode,
 )
 from arenax.agents.backbones.hippo import block_diagonal, legs_normal_eigen, perturb_then_diagonalize
-from arenax.agents.backbones.layers import ComplexDense, stack_complex, unstack_complex
+from arenax.agents.backbones.layers import ComplexDense, real_readout, stack_complex, unstack_complex
 from arenax.agents.backbones.scan import expand_resets, linear_recurrence
 
 INITIALIZATIONS = ("eigen", "ptd")
@@ -109,7 +109,7 @@ class S5(Backbone):
         return jnp.exp(exponent), jnp.expm1(exponent) / eigenvalues
 
     def _readout(self, states: jax.Array, inputs: jax.Array) -> jax.Array:
-        return (states @ unstack_complex(self.output_matrix)).real + self.feedthrough(inputs)
+        return real_readout(states, self.output_matrix) + self.feedthrough(inputs)
 
     def __call__(self, carry: jax.Array, inputs: jax.Array, resets: jax.Array) -> tuple[jax.Array, jax.Array]:
         check_sequence(inputs, resets)

@@ -33,25 +33,80 @@ def linear_recurrence(
     """
     keep = 1 - expand_resets(resets, increment.ndim).astype(increment.real.dtype)
     if mode == "sequential":
-        per_step_decay = jnp.ndim(decay) == increment.ndim
-
-        def one_step(state, step_inputs):
-            if per_step_decay:
-                decay_t, increment_t, keep_t = step_inputs
-            else:
-                (increment_t, keep_t), decay_t = step_inputs, decay
-            state = decay_t * keep_t * state + increment_t
-            return state, state
-
-        xs = (decay, increment, keep) if per_step_decay else (increment, keep)
-        last, states = jax.lax.scan(one_step, initial, xs)
-        return states, last
+        states = sequential_recurrence(jnp.asarray(decay), increment, keep, initial)
+        return states, states[-1]
     if mode == "associative":
         decays = jnp.broadcast_to(decay * keep, increment.shape)
         increment = increment.at[0].add(decays[0] * initial)
         _, states = jax.lax.associative_scan(combine, (decays, increment))
         return states, states[-1]
     raise ValueError(f"mode must be 'sequential' or 'associative', got {mode!r}")
+
+
+def _forward_scan(decay: jax.Array, increment: jax.Array, keep: jax.Array, initial: jax.Array) -> jax.Array:
+    per_step_decay = decay.ndim == increment.ndim
+
+    def one_step(state, step_inputs):
+        if per_step_decay:
+            decay_t, increment_t, keep_t = step_inputs
+        else:
+            (increment_t, keep_t), decay_t = step_inputs, decay
+        state = decay_t * keep_t * state + increment_t
+        return state, state
+
+    xs = (decay, increment, keep) if per_step_decay else (increment, keep)
+    return jax.lax.scan(one_step, initial, xs)[1]
+
+
+@jax.custom_vjp
+def sequential_recurrence(decay: jax.Array, increment: jax.Array, keep: jax.Array, initial: jax.Array) -> jax.Array:
+    """`states[t] = decay[t] * keep[t] * states[t-1] + increment[t]` by `lax.scan`, with a backward pass of its own.
+
+    The backward pass is the adjoint recurrence run once in reverse,
+    `grad_state[t] = cotangent[t] + decay[t+1] keep[t+1] grad_state[t+1]`,
+    from which every input's cotangent is one elementwise product. (Reverse-mode
+    differentiation of the scan instead accumulates the decay's cotangent step
+    by step in the loop, 3x to 15x the forward time on CPUs.) `keep` is not
+    differentiated.
+    """
+    return _forward_scan(decay, increment, keep, initial)
+
+
+def _recurrence_forward(decay, increment, keep, initial):
+    states = _forward_scan(decay, increment, keep, initial)
+    # A zero-size array records the increment's dtype: its cotangent is real for a real increment.
+    return states, (decay, keep, initial, states, jnp.zeros((0,), increment.dtype))
+
+
+def _sum_to(cotangent: jax.Array, like: jax.Array) -> jax.Array:
+    """Sums a broadcast cotangent back to the shape of `like` (and to a real one for a real `like`)."""
+    cotangent = cotangent.sum(axis=tuple(range(cotangent.ndim - like.ndim)))
+    axes = tuple(i for i, size in enumerate(like.shape) if size == 1 and cotangent.shape[i] != 1)
+    cotangent = cotangent.sum(axis=axes, keepdims=True)
+    if not jnp.iscomplexobj(like):
+        cotangent = cotangent.real
+    return cotangent.astype(like.dtype)
+
+
+def _recurrence_backward(residuals, cotangent):
+    decay, keep, initial, states, increment_dtype = residuals
+    factor = jnp.broadcast_to(decay * keep, states.shape).astype(states.dtype)
+    following = jnp.concatenate([factor[1:], jnp.zeros_like(factor[:1])])
+
+    def adjoint_step(grad_state, step_inputs):
+        cotangent_t, factor_next = step_inputs
+        grad_state = cotangent_t + factor_next * grad_state
+        return grad_state, grad_state
+
+    _, grad_states = jax.lax.scan(adjoint_step, jnp.zeros_like(states[0]), (cotangent, following), reverse=True)
+    previous = jnp.concatenate([jnp.broadcast_to(initial, states.shape[1:])[None].astype(states.dtype), states[:-1]])
+    decay_cotangent = _sum_to(grad_states * keep * previous, decay)
+    initial_cotangent = _sum_to((factor[0] * grad_states[0])[None], initial)
+    increment_cotangent = grad_states if jnp.iscomplexobj(increment_dtype) else grad_states.real
+    return decay_cotangent, increment_cotangent.astype(increment_dtype.dtype), jnp.zeros_like(keep), initial_cotangent
+
+
+sequential_recurrence.defvjp(_recurrence_forward, _recurrence_backward)
 
 
 def pad_time(tree: Any, length: int) -> Any:
