@@ -136,7 +136,11 @@ def test_only_loopback_is_reachable(env):
         "() => fetch('http://example.com/').then(() => 'reached', (error) => 'refused: ' + error.message)"))
     assert fetched.startswith("refused")
     failed = []
-    env.session.page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+
+    async def listen():  # Playwright's listeners are added on the browser's own event loop
+        env.session.page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+
+    env._run(listen())
     env._run(env.session.evaluate("() => { location.href = 'https://www.wikipedia.org/'; }"))
     observation, *_ = env.step("noop(200)")
     assert ("https://www.wikipedia.org/", "net::ERR_BLOCKED_BY_CLIENT") in failed
