@@ -5,6 +5,8 @@ Four measurements per batch size, in one process:
   gymnax-scan   the same loop over gymnax's CartPole-v1 (its step auto-resets)
   arenax-vec    gym.make_vec("arenax/ID") driven from Python with numpy actions
   gym-sync      Gymnasium's SyncVectorEnv over the classic numpy CartPole-v1
+The two Python-driven loops are timed in alternating rounds and each reports its median round, so that
+a shared machine's changing load falls on both.
 
 Usage: python benchmarks/env_throughput.py CartPole-v1 --num-envs 1 64 1024 4096
 """
@@ -85,17 +87,24 @@ def gymnax_scan(num_envs, steps):
     return time_call(run, jax.random.PRNGKey(0))
 
 
-def python_vector_loop(make_env, num_envs, steps):
-    envs = make_env(num_envs)
-    envs.reset(seed=0)
-    actions = [envs.action_space.sample() for _ in range(8)]
-    envs.step(actions[0])
-    start = time.perf_counter()
-    for i in range(steps):
-        envs.step(actions[i % 8])
-    seconds = time.perf_counter() - start
-    envs.close()
-    return seconds
+def python_vector_loops(num_envs, rounds, arenax_steps, gym_steps, env_id):
+    """Steps/s of `gym.make_vec("arenax/ID")` and `SyncVectorEnv`, timed in alternating rounds (median of each)."""
+    arenax_envs = gym.make_vec(f"arenax/{env_id}", num_envs=num_envs)
+    gym_envs = gym.make_vec("CartPole-v1", num_envs=num_envs, vectorization_mode="sync")
+    rates = {"arenax": [], "gym": []}
+    for name, envs in (("arenax", arenax_envs), ("gym", gym_envs)):
+        envs.reset(seed=0)
+        envs.step(envs.action_space.sample())
+    actions = [arenax_envs.action_space.sample() for _ in range(8)]
+    for _ in range(rounds):
+        for name, envs, steps in (("arenax", arenax_envs, arenax_steps), ("gym", gym_envs, gym_steps)):
+            start = time.perf_counter()
+            for i in range(steps):
+                envs.step(actions[i % 8])
+            rates[name].append(num_envs * steps / (time.perf_counter() - start))
+    arenax_envs.close()
+    gym_envs.close()
+    return float(np.median(rates["arenax"])), float(np.median(rates["gym"]))
 
 
 def main() -> None:
@@ -103,7 +112,10 @@ def main() -> None:
     parser.add_argument("env_id", nargs="?", default="CartPole-v1")
     parser.add_argument("--num-envs", type=int, nargs="+", default=[1, 64, 1024, 4096])
     parser.add_argument("--scan-steps", type=int, default=1000, help="steps per environment in the scanned loops")
-    parser.add_argument("--loop-steps", type=int, default=200, help="Python-driven vector steps")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of the two Python-driven loops")
+    parser.add_argument(
+        "--loop-env-steps", type=int, default=2_000_000, help="environment steps per round of the arenax vector loop"
+    )
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
 
@@ -115,19 +127,15 @@ def main() -> None:
         total = num_envs * args.scan_steps
         arenax_seconds, arenax_compile = arenax_scan(args.env_id, num_envs, args.scan_steps)
         gymnax_seconds, _ = gymnax_scan(num_envs, args.scan_steps)
-        loop_steps = max(10, min(args.loop_steps, 200_000 // num_envs))
-        vec_seconds = python_vector_loop(
-            lambda n: gym.make_vec(f"arenax/{args.env_id}", num_envs=n), num_envs, loop_steps
-        )
-        sync_seconds = python_vector_loop(
-            lambda n: gym.make_vec("CartPole-v1", num_envs=n, vectorization_mode="sync"), num_envs, loop_steps
-        )
+        arenax_steps = max(10, min(5000, args.loop_env_steps // num_envs))
+        gym_steps = max(5, min(5000, args.loop_env_steps // 40 // num_envs))
+        vec_sps, sync_sps = python_vector_loops(num_envs, args.rounds, arenax_steps, gym_steps, args.env_id)
         row = {
             "num_envs": num_envs,
             "arenax_scan_sps": total / arenax_seconds,
             "gymnax_scan_sps": total / gymnax_seconds,
-            "arenax_vec_sps": num_envs * loop_steps / vec_seconds,
-            "gym_sync_sps": num_envs * loop_steps / sync_seconds,
+            "arenax_vec_sps": vec_sps,
+            "gym_sync_sps": sync_sps,
             "arenax_compile_s": arenax_compile,
         }
         row["scan_ratio"] = row["arenax_scan_sps"] / row["gymnax_scan_sps"]

@@ -32,14 +32,21 @@ class VectorAutoReset(Wrapper):
     on every step and throws most of them away, while here the fresh episodes
     are computed inside a `lax.cond` on "some episode ended", so tasks whose
     episodes end together (fixed horizons) pay for resets once per episode.
-    Under a further `vmap` (over seeds, say) the cond turns into a select and
-    this costs what `Vectorize(AutoReset(env))` costs.
+    With `reset_chunk=k`, the ended rows are gathered k at a time, reset, and
+    scattered back in a `lax.while_loop` (no pass when none ended, one when up
+    to k did), so tasks whose episodes end a few at a time (CartPole's under a
+    random policy) pay only for the resets they use. Under a further `vmap`
+    (over seeds, say) the cond turns into a select that computes every branch,
+    and the loop runs until every copy is done.
     """
 
-    def __init__(self, env: Vectorize):
+    def __init__(self, env: Vectorize, reset_chunk: int | None = None):
         if not isinstance(env, Vectorize):
             raise TypeError(f"VectorAutoReset wraps a Vectorize environment, got {type(env).__name__}")
+        if reset_chunk is not None and not 1 <= reset_chunk <= env.num_envs:
+            raise ValueError(f"reset_chunk must lie in [1, num_envs={env.num_envs}], got {reset_chunk}")
         super().__init__(env)
+        self.reset_chunk = reset_chunk
 
     @property
     def num_envs(self) -> int:
@@ -55,6 +62,14 @@ class VectorAutoReset(Wrapper):
     def step(self, state: Any, action: Any) -> tuple[Any, TimeStep]:
         state, ts = self.env.step(state, action)
         done = ts.terminated | ts.truncated
+        if self.reset_chunk is None:
+            state, obs, info = self._reset_batch(done, state, ts)
+        else:
+            state, obs, info = self._reset_rows(done, state, ts)
+        return state, ts.replace(obs=obs, info={**info, "final_obs": ts.obs, "final_info": ts.info})
+
+    def _reset_batch(self, done: jax.Array, state: Any, ts: TimeStep) -> tuple[Any, Any, Any]:
+        """Fresh episodes for the whole batch behind a `lax.cond` on any episode ending, selected by row."""
 
         def fresh_episodes(state):
             keys = jax.vmap(next_episode_key)(state.key)
@@ -65,7 +80,19 @@ class VectorAutoReset(Wrapper):
             return jax.tree_util.tree_map(lambda leaf: jnp.zeros(leaf.shape, leaf.dtype), shapes)
 
         reset_state, reset_ts = jax.lax.cond(jnp.any(done), fresh_episodes, no_episodes, state)
-        next_state = select_rows(done, reset_state, state)
-        obs = select_rows(done, reset_ts.obs, ts.obs)
-        info = select_rows(done, reset_ts.info, ts.info)
-        return next_state, ts.replace(obs=obs, info={**info, "final_obs": ts.obs, "final_info": ts.info})
+        return select_rows(done, (reset_state, reset_ts.obs, reset_ts.info), (state, ts.obs, ts.info))
+
+    def _reset_rows(self, done: jax.Array, state: Any, ts: TimeStep) -> tuple[Any, Any, Any]:
+        """Fresh episodes for the ended rows only, `reset_chunk` rows per pass of a `lax.while_loop`."""
+
+        def next_rows(carry):
+            pending, ended = carry
+            rows = jnp.nonzero(pending, size=self.reset_chunk, fill_value=self.num_envs)[0]
+            picked = jax.tree_util.tree_map(lambda leaf: jnp.take(leaf, rows, axis=0, mode="clip"), ended[0])
+            fresh_state, fresh_ts = jax.vmap(self.env.env.reset)(jax.vmap(next_episode_key)(picked.key), picked.params)
+            fresh = (fresh_state, fresh_ts.obs, fresh_ts.info)
+            ended = jax.tree_util.tree_map(lambda leaf, new: leaf.at[rows].set(new, mode="drop"), ended, fresh)
+            return pending.at[rows].set(False, mode="drop"), ended
+
+        _, ended = jax.lax.while_loop(lambda carry: jnp.any(carry[0]), next_rows, (done, (state, ts.obs, ts.info)))
+        return ended

@@ -13,8 +13,14 @@ from gymnasium.vector.utils import batch_space
 
 from arenax.core import Environment, registry, spaces
 from arenax.wrappers.autoreset import AutoReset
-from arenax.wrappers.conversion import cast_to_space, host_tree
+from arenax.wrappers.conversion import cast_to_space
 from arenax.wrappers.gymnasium_env import team_reward_space
+from arenax.wrappers.packing import Packing
+from arenax.wrappers.vector_autoreset import VectorAutoReset
+from arenax.wrappers.vectorize import Vectorize
+
+RESET_CHUNKS = 16
+"""Ended episodes are reset num_envs / RESET_CHUNKS at a time (`VectorAutoReset`'s `reset_chunk`)."""
 
 
 class JaxVectorEnv(VectorEnv):
@@ -43,11 +49,51 @@ class JaxVectorEnv(VectorEnv):
         if env.reward_space is not None:
             self.single_reward_space = team_reward_space(env)
             self.reward_space = batch_space(self.single_reward_space, self.num_envs)
-        autoreset = AutoReset(env)
-        self._reset = jax.jit(jax.vmap(autoreset.reset, in_axes=(0, None)))
-        self._step = jax.jit(jax.vmap(autoreset.step), donate_argnums=0)
         self._multi_agent = env.is_multi_agent
         self._state = None
+        self._discrete_range = uniform_discrete_range(self.action_space)
+        self._build_step(env)
+
+    def _build_step(self, env: Environment) -> None:
+        """Jits reset and step over packed buffers: the state stays on the device, outputs come back in one copy.
+
+        The step is `VectorAutoReset(Vectorize(env))`: the episodes of every
+        environment under its own `AutoReset` (to the rounding of a separately
+        compiled program), with only the ended episodes' resets computed. The
+        parameters, the same for every environment, are constants of the
+        compiled functions rather than part of the state buffer that each call
+        passes in and out.
+        """
+        reset = jax.vmap(AutoReset(env).reset, in_axes=(0, None))
+        batch = VectorAutoReset(Vectorize(env, self.num_envs), reset_chunk=max(1, self.num_envs // RESET_CHUNKS))
+        keys = jax.eval_shape(lambda: jax.random.split(jax.random.PRNGKey(0), self.num_envs))
+        state, ts = jax.eval_shape(reset, keys, self.params)
+        self._state_packing = Packing(state.replace(params=None))
+        self._reset_packing = Packing((ts.obs, ts.info))
+        actions = jax.eval_shape(batch.sample_action, jax.random.PRNGKey(0), ts)
+        _, ts = jax.eval_shape(batch.step, state, actions)
+        self._step_packing = Packing((ts.obs, ts.reward, ts.terminated, ts.truncated, ts.info))
+
+        def packed_reset(keys):
+            state, ts = reset(keys, self.params)
+            return self._state_packing.pack(state.replace(params=None)), self._reset_packing.pack((ts.obs, ts.info))
+
+        def packed_step(words, actions):
+            state = self._unpack_state(words)
+            state, ts = batch.step(state, actions)
+            outputs = (ts.obs, ts.reward, ts.terminated, ts.truncated, ts.info)
+            return self._state_packing.pack(state.replace(params=None)), self._step_packing.pack(outputs)
+
+        self._reset = jax.jit(packed_reset)
+        self._step = jax.jit(packed_step, donate_argnums=0)
+        self._unpack = jax.jit(self._unpack_state)
+
+    def _unpack_state(self, words: jax.Array) -> Any:
+        """The batched state, with the shared parameters broadcast to every environment."""
+        batched = jax.tree_util.tree_map(
+            lambda leaf: jnp.broadcast_to(leaf, (self.num_envs, *jnp.shape(leaf))), self.params
+        )
+        return self._state_packing.unpack(words).replace(params=batched)
 
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None):
         if isinstance(seed, (list, tuple, np.ndarray)):
@@ -60,8 +106,8 @@ class JaxVectorEnv(VectorEnv):
             if seed is None:
                 seed = int(self.np_random.integers(0, 2**31 - 1))
             keys = jax.random.split(jax.random.PRNGKey(seed), self.num_envs)
-        self._state, ts = self._reset(keys, self.params)
-        obs, info = host_tree((ts.obs, ts.info))
+        self._state, outputs = self._reset(keys)
+        obs, info = self._reset_packing.unpack_host(np.array(outputs))
         info.pop("final_obs")
         info.pop("final_info")
         return cast_to_space(self.observation_space, obs), info
@@ -69,11 +115,8 @@ class JaxVectorEnv(VectorEnv):
     def step(self, actions: Any):
         if self._state is None:
             raise RuntimeError("call reset() before step()")
-        actions = spaces.check_action(self.action_space, actions, "the batched action_space")
-        self._state, ts = self._step(self._state, actions)
-        obs, reward, terminated, truncated, info = host_tree(
-            (ts.obs, ts.reward, ts.terminated, ts.truncated, ts.info)
-        )
+        self._state, outputs = self._step(self._state, self._check_actions(actions))
+        obs, reward, terminated, truncated, info = self._step_packing.unpack_host(np.array(outputs))
         if self._multi_agent:
             info["agent_rewards"] = reward
             reward = reward.sum(axis=1)
@@ -81,18 +124,38 @@ class JaxVectorEnv(VectorEnv):
         info["_final_info"] = info["_final_obs"]
         return (
             cast_to_space(self.observation_space, obs),
-            reward.astype(np.float32),
+            reward.astype(np.float32, copy=False),
             terminated,
             truncated,
             info,
         )
 
+    def _check_actions(self, actions: Any) -> Any:
+        """`spaces.check_action` on the batch, after a two-reduction test that passes valid integer actions at once."""
+        if self._discrete_range is not None:
+            array = np.asarray(actions)
+            low, high = self._discrete_range
+            if array.shape == self.action_space.shape and array.dtype.kind in "iu":
+                if low <= array.min() and array.max() < high:
+                    return array
+        return spaces.check_action(self.action_space, actions, "the batched action_space")
+
     def render(self) -> np.ndarray | None:
         if self.render_mode is None:
             gym.logger.warn("render() called without render_mode='rgb_array'")
             return None
-        first = jax.tree_util.tree_map(lambda leaf: leaf[0], self._state)
+        first = jax.tree_util.tree_map(lambda leaf: leaf[0], self._unpack(self._state))
         return self.env.render(first)
+
+
+def uniform_discrete_range(space: gym.Space) -> tuple[int, int] | None:
+    """`(start, start + n)` of a non-empty `MultiDiscrete` space whose entries all share one range, else None."""
+    if not isinstance(space, gym.spaces.MultiDiscrete) or space.nvec.size == 0:
+        return None
+    start, nvec = space.start.flat[0], space.nvec.flat[0]
+    if np.any(space.start != start) or np.any(space.nvec != nvec):
+        return None
+    return int(start), int(start + nvec)
 
 
 def make_vector_env(env_id: str, num_envs: int = 1, render_mode: str | None = None, **kwargs: Any) -> JaxVectorEnv:

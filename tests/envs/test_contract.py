@@ -140,3 +140,17 @@ def test_params_live_in_the_state(env_and_jitted):
     state, _ = reset(jax.random.PRNGKey(0))
     assert_trees_equal(state.params, jax.tree_util.tree_map(jnp.asarray, env.default_params))
     assert state.time.dtype == jnp.int32 and int(state.time) == 0
+
+
+@pytest.mark.parametrize("env_id", ["MineSweeper-easy-v0", "SMAX-3m-v0", "MO-Beach-v0", "Fight-v0"])
+def test_make_vec_steps_every_family(env_id):
+    """One id per family through `gym.make_vec`, whose packed buffers carry each family's mix of dtypes."""
+    envs = gym.make_vec(f"arenax/{env_id}", num_envs=3)
+    obs, _ = envs.reset(seed=0)
+    assert envs.observation_space.contains(obs)
+    for _ in range(8):
+        obs, reward, terminated, truncated, info = envs.step(envs.action_space.sample())
+        assert envs.observation_space.contains(obs)
+        assert reward.shape[0] == 3 and reward.dtype == np.float32 and np.all(np.isfinite(reward))
+        assert terminated.dtype == np.bool_ and truncated.dtype == np.bool_ and terminated.shape == (3,)
+        np.testing.assert_array_equal(info["_final_obs"], terminated | truncated)

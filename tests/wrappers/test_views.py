@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode
 from pettingzoo.test import parallel_api_test
 
 import arenax
-from arenax.wrappers import GymnasiumEnv, JaxVectorEnv, PettingZooParallelEnv
+from arenax.wrappers import AutoReset, GymnasiumEnv, JaxVectorEnv, PettingZooParallelEnv
 
 from coordination_game import CoordinationGame
 
@@ -74,12 +74,51 @@ def test_make_vec_declares_same_step_autoreset(cartpole_vec):
     assert finished.all()
 
 
+@pytest.mark.parametrize("make_env", [lambda: arenax.make("CartPole-v1"), CoordinationGame], ids=["cartpole", "multi-agent"])
+def test_make_vec_steps_as_every_environment_under_its_own_auto_reset(make_env):
+    num_envs, seed = 32, 5
+    vec = JaxVectorEnv(make_env(), num_envs=num_envs)
+    reference = jax.jit(jax.vmap(AutoReset(make_env()).step))
+    state, ts = jax.vmap(AutoReset(make_env()).reset)(jax.random.split(jax.random.PRNGKey(seed), num_envs))
+    obs, _ = vec.reset(seed=seed)
+    np.testing.assert_array_equal(obs, np.asarray(ts.obs))
+    rng = np.random.default_rng(0)
+    ended = 0
+    for _ in range(40):
+        actions = np.stack([vec.single_action_space.sample() for _ in range(num_envs)])
+        actions = np.where(rng.random(actions.shape) < 0.5, actions, actions.min())
+        state, ts = reference(state, actions)
+        obs, reward, terminated, truncated, info = vec.step(actions)
+        team_reward = np.asarray(ts.reward).reshape(num_envs, -1).sum(axis=1)
+        # Two separately compiled programs may round a multiply-add differently (XLA's CPU contraction).
+        np.testing.assert_allclose(obs, np.asarray(ts.obs), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(info["final_obs"], np.asarray(ts.info["final_obs"]), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(reward, team_reward, rtol=1e-6)
+        np.testing.assert_array_equal(terminated, np.asarray(ts.terminated))
+        np.testing.assert_array_equal(truncated, np.asarray(ts.truncated))
+        ended += int((terminated | truncated).sum())
+    assert ended > 0
+
+
+def test_make_vec_outputs_are_writable_and_keep_their_values(cartpole_vec):
+    cartpole_vec.reset(seed=0)
+    first, *_ = cartpole_vec.step(np.zeros(4, np.int64))
+    kept = first.copy()
+    cartpole_vec.step(np.ones(4, np.int64))
+    np.testing.assert_array_equal(first, kept)
+    first += 1.0
+
+
 def test_make_vec_rejects_a_wrong_batch(cartpole_vec):
     cartpole_vec.reset(seed=0)
     with pytest.raises(ValueError, match="batched action_space"):
         cartpole_vec.step(np.zeros(3, np.int64))
     with pytest.raises(ValueError, match="outside"):
         cartpole_vec.step(np.array([0, 1, 2, 0]))
+    with pytest.raises(ValueError, match="outside"):
+        cartpole_vec.step(np.array([0, -1, 1, 0]))
+    with pytest.raises(ValueError, match="integer dtype"):
+        cartpole_vec.step(np.array([0.0, 1.0, 1.0, 0.0]))
 
 
 def test_make_vec_seeds_are_reproducible(cartpole_vec):
