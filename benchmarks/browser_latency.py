@@ -17,7 +17,10 @@ LLM); the sleeps are not counted in any figure. "episode ms" is the median wall 
 episode's browser context is made (BrowserEnv's `spare_context`), --spare-contexts 1 2 once per number of
 contexts kept made ahead (`spare_contexts`).
 
-Usage: python benchmarks/browser_latency.py --episodes 30 --workers 1 2 [--think-ms 0 200]
+--rounds R (default 3) splits the episodes into R rounds in which the setups take turns, so that the load of a
+shared machine, which changes over a run, falls on every setup alike; medians are over all rounds' episodes.
+
+Usage: python benchmarks/browser_latency.py --episodes 30 --workers 1 2 [--rounds 3] [--think-ms 0 200]
        [--spare-context after_reset after_episode] [--spare-contexts 1 2]
        [--selenium-chromium /usr/lib/chromium/chromium]
 Needs the `browser` extra (playwright, miniwob), Debian's chromium-headless-shell (or chromium) and chromium-driver.
@@ -30,6 +33,7 @@ import multiprocessing
 import os
 import signal
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -69,7 +73,7 @@ def _arenax_episodes(env_id: str, episodes: int, seed0: int, think: float, spare
     return resets, steps, lengths, wall
 
 
-def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chromium: str) -> Timings:
+def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chromium: str) -> tuple[Timings, list[int]]:
     import gymnasium as gym
     import miniwob
     from miniwob.action import ActionTypes
@@ -100,57 +104,75 @@ def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chrom
         lengths.append(resets[-1] + sum(steps[-FILLER_STEPS - 1:]))
         assert reward > 0 and terminated, f"miniwob {task} episode {episode} was not solved"
     wall = time.perf_counter() - start - think * episodes * (FILLER_STEPS + 2)
+    started = _descendants()
     env.close()
-    _kill_leftovers()
-    return resets, steps, lengths, wall
+    _kill(_descendants())
+    return (resets, steps, lengths, wall), started
 
 
-def _kill_leftovers() -> None:
-    """Kills what is left of this worker's child processes: on a loaded machine, miniwob's `driver.quit()`
-    can fail and leave chromedriver and its Chromium running after the pool has ended the worker."""
+def _descendants() -> list[int]:
     from arenax.envs.browser.browser import _process_tree
 
-    for pid in reversed(_process_tree(os.getpid())[1:]):
+    return _process_tree(os.getpid())[1:]
+
+
+def _kill(pids: list[int]) -> None:
+    """SIGKILLs those of `pids` that are still chromedriver or Chromium processes. miniwob's `driver.quit()` can
+    leave them running: left to themselves they outlive the worker (2-worker runs left one tree in two runs)."""
+    for pid in reversed(pids):
         try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
+            if b"chrom" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, ProcessLookupError):
             pass
 
 
-def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> Timings:
+def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> tuple[Timings, list[int]]:
+    """The job's timings and the processes it started that must not outlive it."""
     setup, episodes, seed0, think, spare, selenium_chromium = job
     if setup == "miniwob-selenium":
         return _selenium_episodes("click-button", episodes, seed0, think, selenium_chromium)
     env_id = "arenax/miniwob.click-button-v0" if setup == "arenax-miniwob" else "arenax/web-click-button-v0"
-    return _arenax_episodes(env_id, episodes, seed0, think, spare)
+    return _arenax_episodes(env_id, episodes, seed0, think, spare), []
 
 
 def measure(setup: str, workers: int, episodes: int, think: float = 0.0,
-            spare: tuple[str, int] = ("after_reset", 2), selenium_chromium: str = "") -> dict[str, float]:
+            spare: tuple[str, int] = ("after_reset", 2), selenium_chromium: str = "", first_seed: int = 0) -> Timings:
+    """`episodes` episodes in each of `workers` processes side by side (seeds from `first_seed` on in each)."""
     from arenax.envs.browser.browser import CHROMIUM
 
     context = multiprocessing.get_context("spawn")
-    jobs = [(setup, episodes, 1000 * (w + 1), think, spare, selenium_chromium or CHROMIUM)
+    jobs = [(setup, episodes, 1000 * (w + 1) + first_seed, think, spare, selenium_chromium or CHROMIUM)
             for w in range(workers)]
     with context.Pool(workers) as pool:
-        results = pool.map(_worker, jobs)
-    resets = np.concatenate([r for r, _, _, _ in results]) * 1000
-    steps = np.concatenate([s for _, s, _, _ in results]) * 1000
-    lengths = np.concatenate([e for _, _, e, _ in results]) * 1000
-    wall = max(w for _, _, _, w in results)
+        done = pool.map(_worker, jobs)
+    _kill([pid for _, started in done for pid in started])
+    results = [timings for timings, _ in done]
+    return ([t for r, _, _, _ in results for t in r], [t for _, s, _, _ in results for t in s],
+            [t for _, _, e, _ in results for t in e], max(w for _, _, _, w in results))
+
+
+def summarize(timings: list[Timings]) -> dict[str, float]:
+    """Medians and p95s over every round's episodes; steps/s is all steps over the rounds' summed wall time."""
+    resets = np.concatenate([r for r, _, _, _ in timings]) * 1000
+    steps = np.concatenate([s for _, s, _, _ in timings]) * 1000
+    lengths = np.concatenate([e for _, _, e, _ in timings]) * 1000
     return {
         "episode_median_ms": float(np.median(lengths)),
         "reset_median_ms": float(np.median(resets)),
         "reset_p95_ms": float(np.percentile(resets, 95)),
         "step_median_ms": float(np.median(steps)),
         "step_p95_ms": float(np.percentile(steps, 95)),
-        "steps_per_s": len(steps) / wall,
+        "steps_per_s": len(steps) / sum(w for _, _, _, w in timings),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--episodes", type=int, default=30, help="episodes per worker")
+    parser.add_argument("--episodes", type=int, default=30, help="episodes per worker (over all rounds)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="the setups take turns this many times (each round a fresh process and browser), so that "
+                             "a change in the machine's load falls on all of them")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--setups", nargs="+", default=["miniwob-selenium", "arenax-miniwob", "arenax-web"])
     parser.add_argument("--think-ms", type=float, nargs="+", default=[0.0],
@@ -170,13 +192,18 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for think in args.think_ms:
         for workers in args.workers:
-            baseline = None
             choices = [(when, count) for when in args.spare_context for count in args.spare_contexts]
             runs = [(setup, spare) for setup in args.setups
                     for spare in (choices if setup.startswith("arenax") else [None])]
-            for setup, spare in runs:
-                row = measure(setup, workers, args.episodes, think / 1000, spare or ("after_reset", 2),
-                              args.selenium_chromium)
+            timings: dict[int, list[Timings]] = {index: [] for index in range(len(runs))}
+            per_round = -(-args.episodes // args.rounds)
+            for round_index in range(args.rounds):  # every setup once per round, so that they share the load
+                for index, (setup, spare) in enumerate(runs):
+                    timings[index].append(measure(setup, workers, per_round, think / 1000, spare or ("after_reset", 2),
+                                                  args.selenium_chromium, first_seed=round_index * per_round))
+            baseline = None
+            for index, (setup, spare) in enumerate(runs):
+                row = summarize(timings[index])
                 baseline = baseline or (row if setup == "miniwob-selenium" else None)
                 ratios = ["-"] * 4
                 if baseline is not None:
@@ -187,7 +214,6 @@ def main() -> None:
                                                          "step_p95_ms", "episode_median_ms")]
                 print(f"| {label} | {workers} | {think:.0f} | " + " | ".join(figures) + f" | {row['steps_per_s']:.1f} | "
                       + " | ".join(ratios) + " |", flush=True)
-
 
 if __name__ == "__main__":
     main()

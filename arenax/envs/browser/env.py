@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import gymnasium as gym
@@ -23,6 +24,15 @@ SUBMISSION_JS = "() => sessionStorage.getItem('arenax.submission')"
 SPARE_CONTEXT_TIMES = ("after_reset", "after_episode")
 
 
+@dataclass(frozen=True)
+class PageStart:
+    """An episode started by a page function (`script` called with `argument`), run in the same page call as the
+    first observation; its result is the goal."""
+
+    script: str
+    argument: Any
+
+
 class Episodes(Protocol):
     """Where episodes come from: our own generated tasks or MiniWoB++ pages."""
 
@@ -30,11 +40,11 @@ class Episodes(Protocol):
     outcome_script: str  # a JS function run with every observation; its result goes to `outcome`
 
     @property
-    def warm_url(self) -> str: ...  # the page the next episode's context is prepared with
+    def warm_url(self) -> str | None: ...  # the page the next episode's context is prepared with (None: stays blank)
 
     def max_steps(self, difficulty: str) -> int: ...
 
-    async def begin(self, session: Session, seed: int, difficulty: str) -> str: ...
+    async def begin(self, session: Session, seed: int, difficulty: str) -> str | PageStart: ...  # the goal
 
     def outcome(self, session: Session, result: Any) -> tuple[float, bool]: ...
 
@@ -56,8 +66,10 @@ class OwnTaskEpisodes:
         return self.task.max_steps[LEVELS.index(difficulty)]
 
     @property
-    def warm_url(self) -> str:
-        return f"{page_server().origin}/static/blank.html"
+    def warm_url(self) -> None:
+        """None: the next episode's page stays at `about:blank`. Loading a same-origin blank page ahead cost about
+        a fifth of an episode's Chromium CPU and did not make the reset's navigation any faster."""
+        return None
 
     async def begin(self, session: Session, seed: int, difficulty: str) -> str:
         self.end()
@@ -196,14 +208,18 @@ class BrowserEnv(gym.Env):
         self.session.forget()
         self.browser.restart()
 
-    async def _observe(self) -> dict[str, Any]:
-        return await self.session.observe(self.screenshot, self.bboxes, self.episodes.outcome_script)
+    async def _observe(self, prelude: tuple[str, Any] | None = None) -> dict[str, Any]:
+        return await self.session.observe(self.screenshot, self.bboxes, self.episodes.outcome_script, prelude)
 
     async def _begin(self) -> tuple[str, dict[str, Any]]:
         """An episode's goal and first observation; then the next episode's context is started (or the last
         one's closed). One hand-over to the browser's thread: each costs a thread switch, slow on a busy CPU."""
-        goal = await self.episodes.begin(self.session, self.seed_used, self.difficulty)
-        tree = await self._observe()
+        start = await self.episodes.begin(self.session, self.seed_used, self.difficulty)
+        if isinstance(start, PageStart):
+            tree = await self._observe((start.script, start.argument))
+            goal = tree["prelude"]
+        else:
+            goal, tree = start, await self._observe()
         if self.spare_context == "after_reset":
             await self.session.prepare_next(self.episodes.warm_url)
         else:

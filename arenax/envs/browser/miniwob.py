@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arenax.envs.browser.env import BrowserEnv
+from arenax.envs.browser.env import BrowserEnv, PageStart
 from arenax.envs.browser.server import miniwob_html_dir, page_server
 from arenax.envs.browser.session import Session
 
@@ -50,9 +50,10 @@ class MiniWoBEpisodes:
         """The task's page: every episode starts from it freshly loaded, so the next context loads it ahead."""
         return f"{page_server().origin}/miniwob/miniwob/{self.task}.html"
 
-    async def begin(self, session: Session, seed: int, difficulty: str) -> str:
+    async def begin(self, session: Session, seed: int, difficulty: str) -> PageStart:
+        """Opens the (loaded ahead) task page; the episode starts in the same page call as the first observation."""
         await session.open(self.warm_url, self.warm_url)
-        return await session.evaluate(START_JS, seed)
+        return PageStart(START_JS, seed)
 
     def outcome(self, session: Session, result: Any) -> tuple[float, bool]:
         if not result:

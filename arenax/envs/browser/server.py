@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import os
+import re
 import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,13 +26,42 @@ def miniwob_html_dir() -> Path | None:
     return folder if (folder / "core" / "core.js").is_file() else None
 
 
+_SCRIPT_TAG = re.compile(r'<script src="([^"]+)"></script>')
+_STYLESHEET_TAG = re.compile(r'<link rel="stylesheet"(?: type="text/css")? href="([^"]+)">')
+
+
+@functools.lru_cache(maxsize=32)
+def inlined_page(page: Path, root: Path) -> bytes:
+    """`page` with the scripts and style sheets it links (files under `root`) written into it.
+
+    A fresh browser context fetches every file again, so a MiniWoB++ page cost 4-6 requests per episode; inlined,
+    it costs one (and about a tenth less of Chromium's CPU to load). Files that cannot be inlined unchanged are
+    left linked: a script holding `</script` or `<!--`, a style sheet with `url(...)` (relative to its own folder).
+    """
+
+    def inline(match: re.Match, tag: str, refuse: tuple[str, ...]) -> str:
+        linked = (page.parent / match.group(1)).resolve()
+        if not linked.is_relative_to(root.resolve()) or not linked.is_file():
+            return match.group(0)
+        text = linked.read_text(encoding="utf-8")
+        if any(word in text.lower() for word in refuse):
+            return match.group(0)
+        return f"<{tag}>{text}</{tag}>"
+
+    html = page.read_text(encoding="utf-8")
+    html = _SCRIPT_TAG.sub(lambda match: inline(match, "script", ("</script", "<!--")), html)
+    html = _STYLESHEET_TAG.sub(lambda match: inline(match, "style", ("url(", "</style")), html)
+    return html.encode("utf-8")
+
+
 def _safe_file(root: Path, relative: str) -> Path | None:
     candidate = (root / relative).resolve()
     return candidate if candidate.is_file() and candidate.is_relative_to(root.resolve()) else None
 
 
 class PageServer:
-    """Serves `/ep/<token>/<page>` from memory, `/static/*` from the package, `/miniwob/*` from the miniwob package."""
+    """Serves `/ep/<token>/<page>` from memory, `/static/*` from the package, `/miniwob/*` from the miniwob package
+    (its pages with their scripts and style sheets inlined)."""
 
     def __init__(self) -> None:
         self._pages: dict[str, dict[str, str]] = {}
@@ -76,6 +107,8 @@ class PageServer:
             file = _safe_file(root, path.strip("/").split("/", 1)[1]) if root else None
             if file is None:
                 return None, ""
+            if parts[0] == "miniwob" and file.suffix == ".html" and root is not None:
+                return inlined_page(file, root), "text/html; charset=utf-8"
             content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             return file.read_bytes(), content_type + ("; charset=utf-8" if content_type.startswith("text") else "")
         return None, ""

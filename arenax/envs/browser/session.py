@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 from collections import deque
 from pathlib import Path
@@ -17,31 +18,52 @@ from arenax.envs.browser.browser import Browser, is_loopback_url
 _STATIC = Path(__file__).resolve().parent / "static"
 AXTREE_JS = (_STATIC / "axtree.js").read_text()
 ELEMENT_JS = (_STATIC / "element.js").read_text()
+# Defined in every document by the context's init script, so that a step's page calls send a few hundred bytes
+# instead of these 17 kB (which took about a millisecond of CPU per call to send, parse and compile).
+TOOLS_JS = (
+    "Object.defineProperty(window, '__arenaxTools', { value: Object.freeze({ axtree: (\n" + AXTREE_JS
+    + "\n), element: (\n" + ELEMENT_JS + "\n) }) });"
+)
+TOOLS = "window.__arenaxTools"
+MISSING = "{ missing: true }"  # what a page call reports where the init script did not run (e.g. `about:blank`)
 OBSERVE_JS = """async (options) => {
+  if (!(TOOLS_PRESENT)) return MISSING;
+  const prelude = await (PRELUDE)(options.prelude);
   await new Promise((resolve) => setTimeout(resolve, 0));
-  if (window.__arenaxLeaving && !options.stayed) return { leaving: true };
+  if (window.__arenaxLeaving && !options.stayed) return { leaving: true, prelude };
   if (document.readyState !== "complete") await new Promise((resolve) => addEventListener("load", resolve, { once: true }));
   const tree = (AXTREE)(options);
   let outcome = null;
   try { outcome = (OUTCOME)(); } catch (error) { outcome = null; }
-  return { ...tree, outcome };
+  return { ...tree, outcome, prelude };
 }"""
+NO_PRELUDE = "() => null"
 MAX_NOOP_MS = 5000
 MAX_NAVIGATION_WAIT_S = 2.0
 _CONTEXT_GONE = ("Execution context was destroyed", "navigat", "Cannot find context", "frame was detached")
 
 
-def observe_script(outcome_script: str) -> str:
-    """The page function of one observation, reporting `outcome_script`'s result as `outcome`."""
-    return OBSERVE_JS.replace("AXTREE", AXTREE_JS).replace("OUTCOME", outcome_script)
+@functools.lru_cache(maxsize=32)
+def observe_script(outcome_script: str, prelude_script: str = NO_PRELUDE, embedded: bool = False) -> str:
+    """The page function of one observation, reporting `outcome_script`'s result as `outcome`; it first runs
+    `prelude_script` (with the observation's `prelude` option) and reports its result as `prelude`. It calls the
+    page's tools (`MISSING` without them) unless `embedded`, where it carries their source."""
+    tree = AXTREE_JS if embedded else TOOLS + ".axtree"
+    return (
+        OBSERVE_JS.replace("TOOLS_PRESENT", "true" if embedded else TOOLS).replace("MISSING", MISSING)
+        .replace("PRELUDE", prelude_script).replace("AXTREE", tree).replace("OUTCOME", outcome_script)
+    )
+
+
+ELEMENT_CALL_JS = f"(call) => {TOOLS} ? {TOOLS}.element(call) : {MISSING}"
 
 
 class _Spare:
-    """A coming episode's context in the making: `wanted` (an `open` waits for it) skips its warming up,
+    """A coming episode's context in the making: `wanted` (an `open` waits for it) skips its loading ahead,
     `abandoned` (it will not be used) stops it before its page, the costly part, is made. It is begun once
     the spare `after` it (if any) is made, so that the first in line is never slowed down by the next."""
 
-    def __init__(self, warm_url: str, after: asyncio.Task | None = None) -> None:
+    def __init__(self, warm_url: str | None, after: asyncio.Task | None = None) -> None:
         self.warm_url = warm_url
         self.after = after
         self.wanted = False
@@ -58,10 +80,11 @@ class Session:
 
     A new context costs a new renderer process (most of a reset's time), so the coming episodes' contexts and
     pages (`spares` of them, one after the other) are made ahead, in the background on the browser's
-    event-loop thread (`prepare_next`): then the observation script runs once in the page (compiled and
-    warmed up) and the page loads `warm_url`, so that `open` navigates within the origin the renderer
-    already serves, or, when every episode starts from the same page (MiniWoB++), finds it loaded already.
-    When `open` comes before the spare is ready, the warming up is skipped.
+    event-loop thread (`prepare_next`). When every episode starts from the same page (MiniWoB++), the page
+    loads that `warm_url` ahead too, so that `open` finds it loaded already (a `warm_url` of None leaves the
+    page at `about:blank`). When `open` comes before the spare is ready, the loading ahead is skipped.
+    The context's init script defines the observation's and the actions' page functions (`TOOLS_JS`) in
+    every document.
     """
 
     def __init__(
@@ -83,39 +106,39 @@ class Session:
         self._navigations: list[Any] = []
 
     async def _make_spare(self, spare: _Spare) -> tuple[Any, Any] | None:
-        """A new context and page, warmed up and at `spare.warm_url` unless hurried (None once abandoned)."""
+        """A new context and page, at `spare.warm_url` unless hurried (None once abandoned)."""
         if spare.after is not None:
             await asyncio.wait([spare.after])
             spare.after = None  # the finished task would keep the previous spare's context and page referenced
         await self.release_last()
-        context = await self.browser.new_context(self.viewport, self.timeout_ms)
+        context = await self.browser.new_context(self.viewport, self.timeout_ms, TOOLS_JS)
         try:
             if spare.abandoned:
                 await _close_quietly(context)
                 return None
             page = await context.new_page()
-            if not spare.hurried:
-                await page.main_frame.evaluate(observe_script("() => null"), {"bboxes": True})
-            if not spare.hurried:
+            if not spare.hurried and spare.warm_url is not None:
                 await page.goto(spare.warm_url, wait_until="load")
+                # Playwright's first call into a document sets up its helpers there; leave the DOM as it is.
+                await page.main_frame.evaluate(f"() => typeof {TOOLS}")
         except BaseException:
             await _close_quietly(context)
             raise
         return context, page
 
-    def _start_spare(self, warm_url: str) -> _Spare:
+    def _start_spare(self, warm_url: str | None) -> _Spare:
         spare = _Spare(warm_url, self._spares[-1].task if self._spares else None)
         spare.task = asyncio.ensure_future(self._make_spare(spare))
         return spare
 
-    def _discard_spares(self, unless_warm_url: str | None = None) -> None:
-        kept = [spare for spare in self._spares if spare.warm_url == unless_warm_url]
+    def _discard_spares(self, keep_warm_url: str | None = None, keep: bool = True) -> None:
+        kept = [spare for spare in self._spares if keep and spare.warm_url == keep_warm_url]
         for spare in self._spares:
-            if spare.warm_url != unless_warm_url:
+            if spare not in kept:
                 _discard(spare)
         self._spares = deque(kept)
 
-    async def _take_spare(self, warm_url: str) -> tuple[Any, Any]:
+    async def _take_spare(self, warm_url: str | None) -> tuple[Any, Any]:
         self._discard_spares(warm_url)
         spare = self._spares.popleft() if self._spares else None
         if spare is not None:
@@ -132,7 +155,7 @@ class Session:
         assert made is not None
         return made
 
-    async def open(self, url: str, warm_url: str) -> None:
+    async def open(self, url: str, warm_url: str | None) -> None:
         """Opens `url` in a fresh context prepared with `warm_url` (made now if none was prepared).
 
         The page navigates to `url` unless it is there already; the last episode's context is closed by the
@@ -157,7 +180,7 @@ class Session:
             asyncio.ensure_future(_close_quietly(self._retired))
             self._retired = None
 
-    async def prepare_next(self, warm_url: str) -> None:
+    async def prepare_next(self, warm_url: str | None) -> None:
         """Closes the last episode's context and starts making the coming ones' from `warm_url` until `spares` are
         made or in the making (returns at once)."""
         self._discard_spares(warm_url)
@@ -167,13 +190,13 @@ class Session:
 
     def forget(self) -> None:
         """Drops every reference into the browser (after it was killed or restarted)."""
-        self._discard_spares()
+        self._discard_spares(keep=False)
         self._retired = None
         self.context = self.page = None
 
     async def shutdown(self) -> None:
         """Closes the page's context, the last episode's and (once made) the spare ones."""
-        self._discard_spares()
+        self._discard_spares(keep=False)
         for context in (self.context, self._retired):
             if context is not None:
                 await _close_quietly(context)
@@ -218,20 +241,34 @@ class Session:
                 await self.page.wait_for_load_state("load")
         raise AssertionError("unreachable")
 
-    async def observe(self, screenshot: bool, bboxes: bool, outcome_script: str = "() => null") -> dict[str, Any]:
+    async def observe(
+        self, screenshot: bool, bboxes: bool, outcome_script: str = "() => null", prelude: tuple[str, Any] | None = None
+    ) -> dict[str, Any]:
         """After the page's pending zero-delay timers: the accessibility-tree text, URL, element boxes and the result of
-        `outcome_script` (all in one call to the page), and optionally a screenshot (RGB uint8)."""
+        `outcome_script` (all in one call to the page), and optionally a screenshot (RGB uint8).
+
+        `prelude` (a page function and its argument) runs first in the same call; its result is `prelude`.
+        """
         script = observe_script(outcome_script)
-        tree = await self.evaluate(script, {"bboxes": bboxes})
+        if prelude is None:
+            tree = await self._call(script, observe_script(outcome_script, embedded=True), {"bboxes": bboxes})
+        else:
+            first, embedded = (observe_script(outcome_script, prelude[0], embedded) for embedded in (False, True))
+            tree = await self._call(first, embedded, {"bboxes": bboxes, "prelude": prelude[1]})
+        first_prelude = tree.get("prelude")
         waited = 0.0
         while tree.get("leaving"):  # a navigation has begun: observe the page it leads to
             await asyncio.sleep(0.02)
             waited += 0.02
             await self.settle()
             # A page left for nothing (a download, a cancelled navigation) is observed as it stands.
-            tree = await self.evaluate(script, {"bboxes": bboxes, "stayed": waited > MAX_NAVIGATION_WAIT_S})
+            tree = await self._call(
+                script, observe_script(outcome_script, embedded=True),
+                {"bboxes": bboxes, "stayed": waited > MAX_NAVIGATION_WAIT_S},
+            )
         observation = {
-            "axtree_txt": tree["text"], "url": tree["url"], "boxes": tree["boxes"], "outcome": tree["outcome"]
+            "axtree_txt": tree["text"], "url": tree["url"], "boxes": tree["boxes"], "outcome": tree["outcome"],
+            "prelude": first_prelude,
         }
         if screenshot:
             observation["screenshot"] = await self.screenshot()
@@ -259,8 +296,13 @@ class Session:
             await self.settle()
         return ""
 
+    async def _call(self, script: str, embedded: str, argument: Any) -> dict[str, Any]:
+        """`script` (which calls the page's tools) or, in a page without them, `embedded` (which carries them)."""
+        result = await self.evaluate(script, argument)
+        return await self.evaluate(embedded, argument) if result.get("missing") else result
+
     async def _element(self, bid: str, operation: str, argument: Any = None) -> dict[str, Any]:
-        result = await self.evaluate(ELEMENT_JS, [bid, operation, argument])
+        result = await self._call(ELEMENT_CALL_JS, ELEMENT_JS, [bid, operation, argument])
         if result.get("error"):
             raise ActionError(result["error"])
         return result

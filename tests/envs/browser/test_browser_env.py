@@ -17,6 +17,7 @@ from arenax.envs.browser.axtree import AXTree
 from arenax.envs.browser import browser as browser_module
 from arenax.envs.browser.browser import CHROMIUM
 from arenax.envs.browser.env import BrowserEnv
+from arenax.envs.browser.session import Session
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("playwright") is None or not Path(CHROMIUM).is_file(),
@@ -126,6 +127,34 @@ def test_several_contexts_kept_ahead_are_each_used_once_and_closed(browser, asse
     while len(browser._browser.contexts) > contexts_before and time.time() < deadline:
         time.sleep(0.05)
     assert len(browser._browser.contexts) == contexts_before
+
+
+def test_page_tools_cannot_be_replaced_by_the_page(env):
+    observation, _ = env.reset(seed=3)
+    kept = env._run(env.session.evaluate(
+        "() => { try { window.__arenaxTools = null; delete window.__arenaxTools; } catch (error) {} "
+        "return typeof window.__arenaxTools.axtree === 'function'; }"
+    ))
+    assert kept is True
+    assert env.step("noop(0)")[0]["axtree_txt"] == observation["axtree_txt"]
+
+
+def test_a_page_without_the_tools_is_observed_with_their_source_sent(browser):
+    session = Session(browser, (800, 600), 4000.0, "bid")
+
+    async def observe_bare_page():
+        context = await browser.new_context((800, 600), 4000.0)  # no tools in its init script
+        session.context, session.page = context, await context.new_page()
+        try:
+            await session.page.set_content("<button>Go</button>")
+            observation = await session.observe(False, False)
+            button = AXTree(observation["axtree_txt"]).bid("button", "Go")
+            return observation, await session._element(button, "locate")
+        finally:
+            await context.close()
+
+    observation, located = browser.runtime.run(observe_bare_page(), 20)
+    assert "button 'Go'" in observation["axtree_txt"] and located["tag"] == "button"
 
 
 def test_only_loopback_is_reachable(env):

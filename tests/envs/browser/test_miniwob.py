@@ -44,3 +44,28 @@ def test_preloaded_page_keeps_no_state_between_episodes(env, assert_no_state_lea
 def test_unknown_task_is_refused(browser):
     with pytest.raises(ValueError, match="unknown MiniWoB"):
         MiniWoBEnv("click-everything", browser=browser)
+
+
+def test_pages_are_served_with_their_scripts_and_style_sheets_inlined():
+    from arenax.envs.browser.server import inlined_page, miniwob_html_dir
+
+    root = miniwob_html_dir()
+    pages = sorted((root / "miniwob").glob("*.html"))
+    inlined = {page.stem: inlined_page(page, root).decode() for page in pages}
+    click_button = inlined["click-button"]
+    assert "<script src=" not in click_button and "<link rel=\"stylesheet\"" not in click_button
+    assert (root / "core" / "core.js").read_text() in click_button
+    # A style sheet whose url(...) is relative to its own folder stays linked.
+    assert any('href="../core/jquery-ui/jquery-ui.min.css"' in html for html in inlined.values())
+
+
+def test_pages_built_on_inlined_libraries_work(browser):
+    """navigate-tree runs on inlined jQuery and treeview scripts (its style sheet stays linked): solvable."""
+    environment = MiniWoBEnv("navigate-tree", browser=browser)
+    observation, _ = environment.reset(seed=3)
+    name = observation["goal"].split('"')[1]
+    tree = AXTree(observation["axtree_txt"])
+    assert tree.bid("listitem", name)
+    _, reward, terminated, *_ = environment.step(f'click("{tree.bid("generic", name)}")')
+    environment.close()
+    assert (reward, terminated) == (1.0, True)
