@@ -86,13 +86,13 @@ class VectorAutoReset(Wrapper):
         """Fresh episodes for the ended rows only, `reset_chunk` rows per pass of a `lax.while_loop`."""
 
         def next_rows(carry):
-            pending, ended = carry
+            pending, batch = carry
             rows = jnp.nonzero(pending, size=self.reset_chunk, fill_value=self.num_envs)[0]
-            picked = jax.tree_util.tree_map(lambda leaf: jnp.take(leaf, rows, axis=0, mode="clip"), ended[0])
+            picked = jax.tree_util.tree_map(lambda leaf: jnp.take(leaf, rows, axis=0, mode="clip"), batch[0])
             fresh_state, fresh_ts = jax.vmap(self.env.env.reset)(jax.vmap(next_episode_key)(picked.key), picked.params)
             fresh = (fresh_state, fresh_ts.obs, fresh_ts.info)
-            ended = jax.tree_util.tree_map(lambda leaf, new: leaf.at[rows].set(new, mode="drop"), ended, fresh)
-            return pending.at[rows].set(False, mode="drop"), ended
+            batch = jax.tree_util.tree_map(lambda leaf, new: leaf.at[rows].set(new, mode="drop"), batch, fresh)
+            return pending.at[rows].set(False, mode="drop"), batch
 
-        _, ended = jax.lax.while_loop(lambda carry: jnp.any(carry[0]), next_rows, (done, (state, ts.obs, ts.info)))
-        return ended
+        _, batch = jax.lax.while_loop(lambda carry: jnp.any(carry[0]), next_rows, (done, (state, ts.obs, ts.info)))
+        return batch
