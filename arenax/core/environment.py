@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 from gymnasium import spaces as gym_spaces
 
-from arenax.core import spaces
+from arenax.core import prng, spaces
 from arenax.core.types import EnvState, TimeStep
 
 State = TypeVar("State", bound=EnvState)
@@ -97,7 +97,7 @@ class Environment(Generic[State, Params]):
 
         `step_env` must advance `state.time` by one.
         """
-        step_key = jax.random.fold_in(state.key, jnp.uint32(STEP_STREAM) + state.time.astype(jnp.uint32))
+        step_key = prng.fold_in(state.key, jnp.uint32(STEP_STREAM) + state.time.astype(jnp.uint32))
         return self.step_env(step_key, state, action, state.params)
 
     def reset_env(self, key: jax.Array, params: Params) -> tuple[State, TimeStep]:
@@ -143,7 +143,7 @@ NEXT_EPISODE_STREAM = 2**31 - 1
 
 def next_episode_key(key: jax.Array) -> jax.Array:
     """The key of the episode that follows the one with `key` (auto-reset); no step or reset of that episode uses it."""
-    return jax.random.fold_in(key, jnp.uint32(NEXT_EPISODE_STREAM))
+    return prng.fold_in(key, jnp.uint32(NEXT_EPISODE_STREAM))
 
 
 def _is_traced(tree: Any) -> bool:

@@ -9,6 +9,8 @@ import jax.numpy as jnp
 import numpy as np
 from gymnasium import spaces
 
+from arenax.core import prng
+
 
 def sample(space: spaces.Space, key: jax.Array, mask: jax.Array | None = None) -> Any:
     """Draws one element of `space` with a JAX key; pure and jit-able.
@@ -18,6 +20,7 @@ def sample(space: spaces.Space, key: jax.Array, mask: jax.Array | None = None) -
     Unbounded Box dimensions are drawn from a standard normal distribution,
     half-bounded ones from an exponential beside the bound, as Gymnasium does.
     """
+    key = prng.sampling_key(key)
     if isinstance(space, spaces.Discrete):
         logits = _mask_logits(mask, (int(space.n),))
         return (jax.random.categorical(key, logits) + int(space.start)).astype(_dtype(space))

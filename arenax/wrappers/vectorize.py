@@ -7,7 +7,7 @@ from typing import Any
 import jax
 from gymnasium.vector.utils import batch_space
 
-from arenax.core import TimeStep
+from arenax.core import TimeStep, prng
 from arenax.wrappers.base import Wrapper
 
 
@@ -37,14 +37,14 @@ class Vectorize(Wrapper):
     def reset(self, key: jax.Array, params: Any = None) -> tuple[Any, TimeStep]:
         if params is None:
             params = self.env.default_params
-        keys = jax.random.split(key, self.num_envs)
+        keys = prng.split(key, self.num_envs)
         return jax.vmap(self.env.reset, in_axes=(0, 0 if self.batched_params else None))(keys, params)
 
     def step(self, state: Any, action: Any) -> tuple[Any, TimeStep]:
         return jax.vmap(self.env.step)(state, action)
 
     def sample_action(self, key: jax.Array, ts: TimeStep | None = None) -> Any:
-        keys = jax.random.split(key, self.num_envs)
+        keys = prng.split(key, self.num_envs)
         if ts is None:
             return jax.vmap(lambda k: self.env.sample_action(k))(keys)
         return jax.vmap(self.env.sample_action)(keys, ts)
