@@ -73,7 +73,7 @@ def _arenax_episodes(env_id: str, episodes: int, seed0: int, think: float, spare
     return resets, steps, lengths, wall
 
 
-def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chromium: str) -> tuple[Timings, list[int]]:
+def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chromium: str) -> Timings:
     import gymnasium as gym
     import miniwob
     from miniwob.action import ActionTypes
@@ -104,10 +104,9 @@ def _selenium_episodes(task: str, episodes: int, seed0: int, think: float, chrom
         lengths.append(resets[-1] + sum(steps[-FILLER_STEPS - 1:]))
         assert reward > 0 and terminated, f"miniwob {task} episode {episode} was not solved"
     wall = time.perf_counter() - start - think * episodes * (FILLER_STEPS + 2)
-    started = _descendants()
     env.close()
     _kill(_descendants())
-    return (resets, steps, lengths, wall), started
+    return resets, steps, lengths, wall
 
 
 def _descendants() -> list[int]:
@@ -127,13 +126,27 @@ def _kill(pids: list[int]) -> None:
             pass
 
 
-def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> tuple[Timings, list[int]]:
-    """The job's timings and the processes it started that must not outlive it."""
+def _session_members(sessions: set[int]) -> list[int]:
+    """Every process whose session id is in `sessions` (field 6 of /proc/PID/stat)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) in sessions:
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> tuple[Timings, int]:
+    """The job's timings and the worker's session id (the pool's initializer made each worker a session leader),
+    so that whatever it started and left behind can be found after it ended, reparented or not."""
     setup, episodes, seed0, think, spare, selenium_chromium = job
     if setup == "miniwob-selenium":
-        return _selenium_episodes("click-button", episodes, seed0, think, selenium_chromium)
+        return _selenium_episodes("click-button", episodes, seed0, think, selenium_chromium), os.getsid(0)
     env_id = "arenax/miniwob.click-button-v0" if setup == "arenax-miniwob" else "arenax/web-click-button-v0"
-    return _arenax_episodes(env_id, episodes, seed0, think, spare), []
+    return _arenax_episodes(env_id, episodes, seed0, think, spare), os.getsid(0)
 
 
 def measure(setup: str, workers: int, episodes: int, think: float = 0.0,
@@ -144,9 +157,9 @@ def measure(setup: str, workers: int, episodes: int, think: float = 0.0,
     context = multiprocessing.get_context("spawn")
     jobs = [(setup, episodes, 1000 * (w + 1) + first_seed, think, spare, selenium_chromium or CHROMIUM)
             for w in range(workers)]
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=os.setsid) as pool:
         done = pool.map(_worker, jobs)
-    _kill([pid for _, started in done for pid in started])
+    _kill(_session_members({session for _, session in done}))
     results = [timings for timings, _ in done]
     return ([t for r, _, _, _ in results for t in r], [t for _, s, _, _ in results for t in s],
             [t for _, _, e, _ in results for t in e], max(w for _, _, _, w in results))
