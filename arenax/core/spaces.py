@@ -22,17 +22,14 @@ def sample(space: spaces.Space, key: jax.Array, mask: jax.Array | None = None) -
     """
     key = prng.sampling_key(key)
     if isinstance(space, spaces.Discrete):
-        logits = _mask_logits(mask, (int(space.n),))
-        return (jax.random.categorical(key, logits) + int(space.start)).astype(_dtype(space))
+        allowed = np.ones(int(space.n), bool) if mask is None else mask.astype(bool)
+        return (_uniform_allowed(key, allowed) + int(space.start)).astype(_dtype(space))
     if isinstance(space, spaces.MultiDiscrete):
         nvec = np.asarray(space.nvec)
-        width = int(nvec.max())
-        allowed = np.arange(width) < nvec[..., None]
+        allowed = np.arange(int(nvec.max())) < nvec[..., None]
         if mask is not None:
             allowed = jnp.logical_and(allowed, mask.astype(bool))
-        logits = jnp.where(allowed, 0.0, -jnp.inf)
-        draw = jax.random.categorical(key, logits, axis=-1)
-        return (draw + np.asarray(space.start)).astype(_dtype(space))
+        return (_uniform_allowed(key, allowed) + np.asarray(space.start)).astype(_dtype(space))
     if isinstance(space, spaces.MultiBinary):
         return jax.random.bernoulli(key, 0.5, shape=space.shape).astype(_dtype(space))
     if isinstance(space, spaces.Box):
@@ -51,10 +48,17 @@ def _dtype(space: spaces.Space):
     return jax.dtypes.canonicalize_dtype(space.dtype)
 
 
-def _mask_logits(mask: jax.Array | None, shape: tuple[int, ...]) -> jax.Array:
-    if mask is None:
-        return jnp.zeros(shape)
-    return jnp.where(mask.astype(bool), 0.0, -jnp.inf)
+def _uniform_allowed(key: jax.Array, allowed: jax.Array) -> jax.Array:
+    """For each row of `allowed [..., n]`, an index drawn uniformly among its True entries (0 where there is none).
+
+    One uniform number per row picks the rank among the allowed entries: no
+    logarithms, unlike Gumbel-max sampling (`jax.random.categorical`), whose
+    two logarithms per entry were most of a small batch's random actions.
+    """
+    count = jnp.sum(allowed, axis=-1, dtype=jnp.int32)
+    rank = jnp.floor(jax.random.uniform(key, count.shape) * count).astype(jnp.int32)
+    rank = jnp.minimum(rank, count - 1)
+    return jnp.argmax(jnp.cumsum(allowed, axis=-1, dtype=jnp.int32) > rank[..., None], axis=-1).astype(jnp.int32)
 
 
 def _sample_box(space: spaces.Box, key: jax.Array) -> jax.Array:

@@ -35,6 +35,26 @@ def test_discrete_samples_cover_the_range_and_honour_masks():
     assert set(masked.tolist()) == {2, 4}
 
 
+def test_masked_draws_are_uniform_over_the_allowed_actions():
+    space = gym_spaces.MultiDiscrete([7, 7, 7])
+    mask = np.array([[1, 0, 1, 1, 0, 0, 1], [0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 1, 1, 1, 1]], bool)
+    keys = jax.random.split(jax.random.PRNGKey(3), 20000)
+    draws = np.asarray(jax.jit(jax.vmap(lambda k: spaces.sample(space, k, mask)))(keys))
+    for row, allowed in enumerate(mask):
+        counts = np.bincount(draws[:, row], minlength=7)
+        assert np.all(counts[~allowed] == 0)
+        expected = len(keys) / allowed.sum()
+        # binomial standard deviation is at most sqrt(20000 / 4) = 71: 5 of them
+        assert np.all(np.abs(counts[allowed] - expected) < 355), counts
+
+
+def test_a_row_with_nothing_allowed_draws_the_first_action():
+    space = gym_spaces.MultiDiscrete([3, 3])
+    mask = np.array([[False, False, False], [False, True, False]])
+    draws = np.asarray(jax.vmap(lambda k: spaces.sample(space, k, mask))(jax.random.split(jax.random.PRNGKey(4), 20)))
+    assert np.all(draws == [0, 1])
+
+
 def test_multidiscrete_mask_per_row():
     space = gym_spaces.MultiDiscrete([3, 3])
     mask = np.array([[True, False, False], [False, False, True]])
