@@ -9,7 +9,8 @@ step, and with `VectorAutoReset(Vectorize(env), reset_chunk)` as `gym.make_vec`
 builds it, which resets only the ended environments, a sixteenth of the batch
 at a time (same outputs bit for bit).
 Reports environment steps per second of wall-clock time and per CPU second of
-the process (median of `--repeats` timed calls after compilation), their
+the process (median of `--repeats` timed calls after compilation, the three
+rollouts timed in turns), their
 ratios, compile CPU seconds and the bytes of state per environment. Wall
 time is what a user waits for (XLA spreads a large batch's kernels over the
 cores); CPU time is less skewed by other jobs on a shared machine, but it
@@ -98,24 +99,32 @@ def jaxmarl_rollout(map_name: str, num_envs: int, length: int):
     return init, rollout, (tree_bytes(single), 0)
 
 
-def measure(make, map_name: str, num_envs: int, length: int, repeats: int) -> dict:
-    init, rollout, bytes_per_env = make(map_name, num_envs, length)
-    carry = jax.jit(init)(jax.random.PRNGKey(0))
-    start = time.process_time()
-    compiled = jax.jit(rollout).lower(carry).compile()
-    compile_s = time.process_time() - start
-    carry = jax.block_until_ready(compiled(carry))
-    wall, cpu = [], []
+def measure(makers: dict, map_name: str, num_envs: int, length: int, repeats: int) -> dict[str, dict]:
+    """Compiles every rollout in `makers`, then times them in turns (`repeats` rounds), so that a change in the
+    machine's load falls on all of them alike; medians per rollout."""
+    runs = {}
+    for name, make in makers.items():
+        init, rollout, bytes_per_env = make(map_name, num_envs, length)
+        carry = jax.jit(init)(jax.random.PRNGKey(0))
+        start = time.process_time()
+        compiled = jax.jit(rollout).lower(carry).compile()
+        compile_s = time.process_time() - start
+        runs[name] = {"call": compiled, "carry": jax.block_until_ready(compiled(carry)), "wall": [], "cpu": [],
+                      "compile_s": compile_s, "bytes_per_env": bytes_per_env}
     for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        carry = jax.block_until_ready(compiled(carry))
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        for run in runs.values():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            run["carry"] = jax.block_until_ready(run["call"](run["carry"]))
+            run["wall"].append(time.perf_counter() - start)
+            run["cpu"].append(time.process_time() - start_cpu)
     return {
-        "steps_per_s": num_envs * length / statistics.median(wall),
-        "steps_per_cpu_s": num_envs * length / statistics.median(cpu),
-        "compile_s": compile_s,
-        "bytes_per_env": bytes_per_env,
+        name: {
+            "steps_per_s": num_envs * length / statistics.median(run["wall"]),
+            "steps_per_cpu_s": num_envs * length / statistics.median(run["cpu"]),
+            "compile_s": run["compile_s"],
+            "bytes_per_env": run["bytes_per_env"],
+        }
+        for name, run in runs.items()
     }
 
 
@@ -138,9 +147,10 @@ def main() -> None:
     for map_name in args.maps:
         for num_envs in args.num_envs:
             length = max(args.min_length, args.env_steps // num_envs)
-            ours = measure(arenax_rollout, map_name, num_envs, length, args.repeats)
-            batched = measure(functools.partial(arenax_rollout, batch_reset=True), map_name, num_envs, length, args.repeats)
-            theirs = measure(jaxmarl_rollout, map_name, num_envs, length, args.repeats)
+            makers = {"ours": arenax_rollout, "batched": functools.partial(arenax_rollout, batch_reset=True),
+                      "theirs": jaxmarl_rollout}
+            measured = measure(makers, map_name, num_envs, length, args.repeats)
+            ours, batched, theirs = measured["ours"], measured["batched"], measured["theirs"]
             sizes[map_name] = (*ours["bytes_per_env"], theirs["bytes_per_env"][0])
             cells = []
             for clock in ("steps_per_s", "steps_per_cpu_s"):
