@@ -126,19 +126,6 @@ def _kill(pids: list[int]) -> None:
             pass
 
 
-def _session_members(sessions: set[int]) -> list[int]:
-    """Every process whose session id is in `sessions` (field 6 of /proc/PID/stat)."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) in sessions:
-            members.append(int(stat.parent.name))
-    return members
-
-
 def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> tuple[Timings, int]:
     """The job's timings and the worker's session id (the pool's initializer made each worker a session leader),
     so that whatever it started and left behind can be found after it ended, reparented or not."""
@@ -152,14 +139,14 @@ def _worker(job: tuple[str, int, int, float, tuple[str, int], str]) -> tuple[Tim
 def measure(setup: str, workers: int, episodes: int, think: float = 0.0,
             spare: tuple[str, int] = ("after_reset", 2), selenium_chromium: str = "", first_seed: int = 0) -> Timings:
     """`episodes` episodes in each of `workers` processes side by side (seeds from `first_seed` on in each)."""
-    from arenax.envs.browser.browser import CHROMIUM
+    from arenax.envs.browser.browser import CHROMIUM, SESSION_FIELD, processes_with
 
     context = multiprocessing.get_context("spawn")
     jobs = [(setup, episodes, 1000 * (w + 1) + first_seed, think, spare, selenium_chromium or CHROMIUM)
             for w in range(workers)]
     with context.Pool(workers, initializer=os.setsid) as pool:
         done = pool.map(_worker, jobs)
-    _kill(_session_members({session for _, session in done}))
+    _kill(processes_with(SESSION_FIELD, {session for _, session in done}))
     results = [timings for timings, _ in done]
     return ([t for r, _, _, _ in results for t in r], [t for _, s, _, _ in results for t in s],
             [t for _, _, e, _ in results for t in e], max(w for _, _, _, w in results))

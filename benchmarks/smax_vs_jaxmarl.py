@@ -10,8 +10,8 @@ builds it, which resets only the ended environments, a sixteenth of the batch
 at a time (same outputs bit for bit).
 Reports environment steps per second of wall-clock time and per CPU second of
 the process (median of `--repeats` timed calls after compilation, the three
-rollouts timed in turns), their
-ratios, compile CPU seconds and the bytes of state per environment. Wall
+rollouts timed in turns), their ratios, compile CPU seconds and the bytes of
+state per environment. Wall
 time is what a user waits for (XLA spreads a large batch's kernels over the
 cores); CPU time is less skewed by other jobs on a shared machine, but it
 also counts the second core's share of a multi-threaded kernel and its

@@ -134,16 +134,25 @@ def runtime() -> Runtime:
         return _runtime
 
 
-def _children(pid: int) -> list[int]:
+PARENT_FIELD, SESSION_FIELD = 1, 3
+"""Fields of /proc/PID/stat, counted after the command name: the parent's PID and the session id."""
+
+
+def processes_with(field: int, values: set[int]) -> list[int]:
+    """Every process whose /proc/PID/stat `field` (counted after the command name) is one of `values`."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == pid:
+        if int(fields[field]) in values:
             found.append(int(stat.parent.name))
     return found
+
+
+def _children(pid: int) -> list[int]:
+    return processes_with(PARENT_FIELD, {pid})
 
 
 def _process_tree(pid: int) -> list[int]:
